@@ -1,0 +1,74 @@
+# Two commands: `make run` (set up, train if needed, start) and `make test`
+# (set up, lint, validate, run the whole suite). Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+FINBOT := $(BIN)/finbot
+# Re-install only when the pins change.
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+PYTEST_ARGS ?=
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup train run shell test lint validate test-services bench lock clean
+
+help:
+	@echo "make run            set up, train the model if its inputs changed, start the assistant"
+	@echo "make test           set up, lint, validate the training data, run the whole test suite"
+	@echo "make test-services  tests against PostgreSQL, Redis and RabbitMQ"
+	@echo "make lock           re-resolve the pins in requirements.lock"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml scripts/find-python310.sh
+	@set -e; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+		rm -rf $(VENV); \
+		PY310=$$(scripts/find-python310.sh); \
+		echo "creating $(VENV) with $$PY310"; \
+		"$$PY310" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.3.1"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+train: setup
+	$(FINBOT) train
+
+run: setup
+	$(FINBOT) run
+
+shell: setup
+	$(FINBOT) shell
+
+lint: setup
+	$(BIN)/ruff check bot actions tests bench scripts
+	$(BIN)/mypy bot actions
+
+validate: setup
+	$(FINBOT) validate
+
+test: setup lint validate
+	$(PY) -m pytest -m "not services" $(PYTEST_ARGS)
+
+test-services: setup
+	$(PY) -m pytest -m services $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/redaction.py
+
+lock: setup
+	$(PY) scripts/lock.py
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Educational financial-advice actions and the calculations behind them."""

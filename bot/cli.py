@@ -1,0 +1,164 @@
+"""The ``finbot`` command: set up, run and inspect the assistant."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional, Tuple
+
+import click
+
+from bot.settings import Project, ProjectError, process_env
+
+
+class Options:
+    """The group's options; the project is located only by the commands that need one."""
+
+    def __init__(self, project_dir: Optional[Path], var_dir: Optional[Path]) -> None:
+        self.project_dir = project_dir
+        self.var_dir = var_dir
+
+    def project(self) -> Project:
+        try:
+            return Project.locate(self.project_dir, self.var_dir)
+        except ProjectError as error:
+            raise click.ClickException(str(error)) from error
+
+
+def pass_project(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the located Project as its first argument."""
+
+    @click.pass_obj
+    @functools.wraps(command)
+    def wrapper(options: Options, *args: Any, **kwargs: Any) -> None:
+        command(options.project(), *args, **kwargs)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The Rasa project folder (default: $FINBOT_PROJECT_DIR or the current folder).",
+)
+@click.option(
+    "--var-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Where runtime state lives (default: $FINBOT_VAR_DIR or <project>/var).",
+)
+@click.pass_context
+def main(ctx: click.Context, project_dir: Optional[Path], var_dir: Optional[Path]) -> None:
+    """A privacy-preserving financial assistant."""
+    ctx.obj = Options(project_dir, var_dir)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Train even if a model for these inputs exists.")
+@pass_project
+def train(project: Project, force: bool) -> None:
+    """Train the Rasa model if its inputs (config, domain, data) changed."""
+    from bot.training import model_path
+    from bot.training import train as train_model
+
+    existing = model_path(project)
+    if existing.exists() and not force:
+        click.echo(f"model is up to date: {existing.relative_to(project.root)}")
+        return
+    model = train_model(project, force=force)
+    click.echo(f"trained {model.relative_to(project.root)}")
+
+
+@main.command()
+@pass_project
+def validate(project: Project) -> None:
+    """Check the domain and training data for mistakes (rasa data validate)."""
+    command = [
+        sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
+        "--config", str(project.config), "--domain", str(project.domain), "--data", str(project.data),
+    ]
+    result = subprocess.run(command, cwd=project.root, env=process_env())
+    if result.returncode != 0:
+        raise click.ClickException("the training data did not validate (see above)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface the servers listen on.")
+@click.option("--port", default=5005, show_default=True, help="Port of the Rasa server.")
+@click.option("--actions-port", default=5055, show_default=True, help="Port of the action server.")
+@click.option("--debug", is_flag=True, help="Debug logging in both servers.")
+@pass_project
+def run(project: Project, host: str, port: int, actions_port: int, debug: bool) -> None:
+    """Train if needed, then start the action server and the Rasa server until Ctrl-C."""
+    from bot.server import ServerError, Servers
+    from bot.training import train as train_model
+
+    model = train_model(project)
+    servers = Servers(project, model, host=host, port=port, actions_port=actions_port, debug=debug)
+    try:
+        click.echo(f"starting the assistant with {model.relative_to(project.root)} ...")
+        servers.start()
+        click.echo(
+            "finbot is ready.\n"
+            f"  REST channel:   POST {servers.rasa_url}/webhooks/rest/webhook"
+            '  {"sender": "u1", "message": "hi"}\n'
+            f"  action server:  {servers.actions_url}\n"
+            f"  runtime state:  {project.var}\n"
+            "Press Ctrl-C to stop.",
+        )
+        status = servers.wait()
+        raise click.ClickException(f"a server stopped unexpectedly (exit status {status})")
+    except ServerError as error:
+        raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        click.echo("\nstopping ...")
+    finally:
+        servers.stop()
+
+
+@main.command()
+@click.argument("text", nargs=-1)
+@click.option("--jsonl", is_flag=True, help='Read JSON lines with "text"; write "redacted" and "entities".')
+@click.option("--policy", type=click.Path(dir_okay=False, exists=True), default=None, help="A privacy policy file.")
+def redact(text: Tuple[str, ...], jsonl: bool, policy: Optional[str]) -> None:
+    """Redact TEXT (or standard input, line by line) and print the result.
+
+    With --jsonl, each input line is its own conversation and each output line
+    holds "redacted" (the text with placeholders) and "entities" (type, start,
+    end, score; character offsets into the input, end exclusive).
+    """
+    from bot.privacy import Policy, PrivacyError, Redactor
+    from bot.privacy.jsonl import redact_jsonl
+
+    try:
+        redactor = Redactor(policy=Policy.load(policy))
+    except PrivacyError as error:
+        raise click.ClickException(str(error)) from error
+    if jsonl:
+        failures = redact_jsonl(redactor, sys.stdin.buffer, sys.stdout)
+        if failures:
+            raise click.ClickException(f"{failures} line(s) could not be redacted (see their \"error\")")
+        return
+    lines = [" ".join(text)] if text else (raw.decode("utf-8", "replace").rstrip("\r\n") for raw in sys.stdin.buffer)
+    for line in lines:
+        try:
+            click.echo(redactor.redact(line, conversation="cli").text)
+        except PrivacyError as error:
+            raise click.ClickException(f"refused: {error}") from error
+
+
+@main.command("eval-redaction")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--no-stock", is_flag=True, help="Skip stock Presidio (faster).")
+@click.option("--limit", type=int, default=None, help="Score only the first N records.")
+def eval_redaction(file: Path, no_stock: bool, limit: Optional[int]) -> None:
+    """Score the engine, and stock Presidio in the same run, on a labelled FILE (pii-dev format)."""
+    from bot.privacy.evaluation import run_evaluation
+
+    status = run_evaluation(file, sys.stdout, include_stock=not no_stock, limit=limit)
+    if status:
+        raise SystemExit(status)
+
+
+if __name__ == "__main__":
+    main()

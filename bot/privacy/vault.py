@@ -1,0 +1,159 @@
+"""The Vault: originals that an action may need, encrypted, per conversation, for a limited time.
+
+Each value is sealed with AES-256-GCM; the conversation and placeholder are
+the associated data, so a ciphertext moved to another row does not decrypt.
+Every reveal records its purpose and time. ``erase`` forgets a conversation.
+The store is any SQLAlchemy database URL: SQLite under ``var/`` by default,
+PostgreSQL where several servers share it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import List, Optional
+
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from bot.privacy.errors import VaultError, VaultKeyError
+
+_METADATA = sa.MetaData()
+VALUES = sa.Table(
+    "vault_values", _METADATA,
+    sa.Column("conversation", sa.String(255), primary_key=True),
+    sa.Column("placeholder", sa.String(80), primary_key=True),
+    sa.Column("entity_type", sa.String(40), nullable=False),
+    sa.Column("nonce", sa.LargeBinary(12), nullable=False),
+    sa.Column("sealed", sa.LargeBinary, nullable=False),  # the only column holding an original, encrypted
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)
+REVEALS = sa.Table(
+    "vault_reveals", _METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation", sa.String(255), nullable=False, index=True),
+    sa.Column("placeholder", sa.String(80), nullable=False),
+    sa.Column("purpose", sa.String(200), nullable=False),
+    sa.Column("revealed_at", sa.Float, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """One recorded use of an original: which placeholder, why, when. Never the value."""
+
+    placeholder: str
+    purpose: str
+    revealed_at: float
+
+
+class Vault:
+    """Encrypted originals, keyed by conversation and placeholder."""
+
+    def __init__(self, url: str, key: bytes, ttl_seconds: float = 86400.0) -> None:
+        if len(key) != 32:
+            raise VaultKeyError("the vault key must be 32 bytes")
+        self._aead = AESGCM(key)
+        self._ttl = ttl_seconds
+        try:
+            self._engine = sa.create_engine(url, future=True)
+            _METADATA.create_all(self._engine)
+        except sa.exc.SQLAlchemyError as error:
+            raise VaultError(f"the vault database is unavailable: {type(error).__name__}") from None
+
+    def store(self, conversation: str, placeholder: str, entity_type: str, value: str) -> None:
+        """Seal ``value`` under ``placeholder`` in ``conversation``; a second store replaces the first."""
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, value.encode("utf-8"), self._aad(conversation, placeholder))
+        now = time.time()
+        row = {
+            "conversation": conversation, "placeholder": placeholder, "entity_type": entity_type,
+            "nonce": nonce, "sealed": sealed, "created_at": now, "expires_at": now + self._ttl,
+        }
+        with self._begin() as db:
+            db.execute(sa.delete(VALUES).where(
+                VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder))
+            db.execute(sa.insert(VALUES).values(**row))
+
+    def reveal(self, conversation: str, placeholder: str, purpose: str) -> Optional[str]:
+        """The original behind ``placeholder``, or None if unknown or expired; records ``purpose``."""
+        if not purpose or not purpose.strip():
+            raise VaultError("a reveal must state its purpose")
+        with self._begin() as db:
+            row = db.execute(sa.select(VALUES.c.nonce, VALUES.c.sealed).where(
+                VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder,
+                VALUES.c.expires_at > time.time(),
+            )).first()
+            if row is None:
+                return None
+            try:
+                plain = self._aead.decrypt(row.nonce, row.sealed, self._aad(conversation, placeholder))
+            except InvalidTag:
+                raise VaultKeyError("a vault value did not decrypt: wrong key or tampered row") from None
+            # Recorded in the same transaction: no reveal without its purpose on file.
+            db.execute(sa.insert(REVEALS).values(
+                conversation=conversation, placeholder=placeholder, purpose=purpose.strip()[:200],
+                revealed_at=time.time(),
+            ))
+        return plain.decode("utf-8")
+
+    def reveals(self, conversation: str) -> List[Reveal]:
+        """Every recorded reveal in ``conversation``, oldest first."""
+        with self._begin() as db:
+            rows = db.execute(sa.select(REVEALS.c.placeholder, REVEALS.c.purpose, REVEALS.c.revealed_at)
+                              .where(REVEALS.c.conversation == conversation).order_by(REVEALS.c.id)).all()
+        return [Reveal(r.placeholder, r.purpose, r.revealed_at) for r in rows]
+
+    def placeholders(self, conversation: str) -> List[str]:
+        """The placeholders with a live value in ``conversation``."""
+        with self._begin() as db:
+            rows = db.execute(sa.select(VALUES.c.placeholder).where(
+                VALUES.c.conversation == conversation, VALUES.c.expires_at > time.time())).all()
+        return sorted(r.placeholder for r in rows)
+
+    def erase(self, conversation: str) -> int:
+        """Forget every value and reveal of ``conversation``; the number of values erased."""
+        with self._begin() as db:
+            erased = db.execute(sa.delete(VALUES).where(VALUES.c.conversation == conversation)).rowcount
+            db.execute(sa.delete(REVEALS).where(REVEALS.c.conversation == conversation))
+        return int(erased or 0)
+
+    def purge_expired(self) -> int:
+        """Delete values past their time to live; the number deleted."""
+        with self._begin() as db:
+            return int(db.execute(sa.delete(VALUES).where(VALUES.c.expires_at <= time.time())).rowcount or 0)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @staticmethod
+    def _aad(conversation: str, placeholder: str) -> bytes:
+        return f"{conversation}\0{placeholder}".encode()
+
+    def _begin(self) -> _Transaction:
+        return _Transaction(self._engine)
+
+
+class _Transaction:
+    """A transaction whose database errors become VaultError, without the statement's values."""
+
+    def __init__(self, engine: sa.engine.Engine) -> None:
+        self._context = engine.begin()
+
+    def __enter__(self) -> sa.engine.Connection:
+        try:
+            return self._context.__enter__()
+        except sa.exc.SQLAlchemyError as error:
+            raise VaultError(f"the vault database is unavailable: {type(error).__name__}") from None
+
+    def __exit__(self, kind: object, error: Optional[BaseException], trace: object) -> None:
+        try:
+            self._context.__exit__(kind, error, trace)
+        except sa.exc.SQLAlchemyError as db_error:
+            raise VaultError(f"the vault database failed: {type(db_error).__name__}") from None
+        if isinstance(error, sa.exc.SQLAlchemyError):
+            # SQLAlchemy's message holds the statement's parameters: never let it out.
+            raise VaultError(f"the vault database failed: {type(error).__name__}") from None

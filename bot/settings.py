@@ -1,0 +1,93 @@
+"""Where the project's files and runtime state live.
+
+The Rasa project (config, domain, training data, channel and endpoint files)
+is a folder, by default the current one; all runtime state (tracker and event
+databases, vault, keys, logs) lives under one folder, ``var/`` by default, so
+an operator knows where data is and can search it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Mapping, Optional
+
+# Environment for every Rasa process we start: no telemetry, no hub downloads,
+# no public-suffix-list fetch. Nothing reaches the network at run time.
+OFFLINE_ENV: Dict[str, str] = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
+
+
+class ProjectError(Exception):
+    """The project folder is incomplete or a setting is invalid."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """The Rasa project folder and the runtime-state folder."""
+
+    root: Path
+    var: Path
+
+    @classmethod
+    def locate(cls, root: Optional[Path] = None, var: Optional[Path] = None) -> Project:
+        """The project at ``root`` (default: $FINBOT_PROJECT_DIR or the current folder)."""
+        root = (root or Path(os.environ.get("FINBOT_PROJECT_DIR") or Path.cwd())).resolve()
+        if not (root / "config.yml").is_file() or not (root / "domain.yml").is_file():
+            raise ProjectError(f"{root} is not a finbot project: config.yml and domain.yml are missing")
+        var = (var or Path(os.environ.get("FINBOT_VAR_DIR") or root / "var")).resolve()
+        return cls(root=root, var=var)
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config.yml"
+
+    @property
+    def domain(self) -> Path:
+        return self.root / "domain.yml"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def endpoints(self) -> Path:
+        return self.root / "endpoints.yml"
+
+    @property
+    def credentials(self) -> Path:
+        return self.root / "credentials.yml"
+
+    @property
+    def models(self) -> Path:
+        return Path(os.environ.get("FINBOT_MODELS_DIR") or self.root / "models").resolve()
+
+    @property
+    def logs(self) -> Path:
+        return self.var / "logs"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.var / "run"
+
+    def ensure_var(self) -> None:
+        """Create the runtime folders, readable by the owner only."""
+        for folder in (self.var, self.logs, self.run_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+
+
+def process_env(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The environment for a child process: ours, plus the offline settings, plus ``extra``."""
+    env = dict(os.environ)
+    env.update(OFFLINE_ENV)
+    if extra:
+        env.update(extra)
+    return env

@@ -1,0 +1,67 @@
+"""Train the Rasa model only when its inputs changed.
+
+The model file is named after a hash of everything that shapes it (config,
+domain, training data, and the Rasa version), so a second run finds it and
+starts at once, and a change to any input trains a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable, List
+
+from bot.settings import Project, process_env
+
+MODEL_PREFIX = "finbot-"
+
+
+def training_inputs(project: Project) -> List[Path]:
+    """The files whose content determines the trained model, in a stable order."""
+    files = [project.config, project.domain]
+    if project.data.is_dir():
+        files += sorted(p for p in project.data.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"})
+    return files
+
+
+def inputs_hash(project: Project, files: Iterable[Path] = ()) -> str:
+    """A short hash of the training inputs' paths and contents and of the Rasa version."""
+    import rasa
+
+    digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
+    for path in list(files) or training_inputs(project):
+        digest.update(str(path.relative_to(project.root)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(project: Project) -> Path:
+    """Where the model for the current inputs is (or will be) stored."""
+    return project.models / f"{MODEL_PREFIX}{inputs_hash(project)}.tar.gz"
+
+
+def train(project: Project, *, force: bool = False) -> Path:
+    """Return the model for the current inputs, training it first if it does not exist."""
+    target = model_path(project)
+    if target.exists() and not force:
+        return target
+    project.models.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(project.config),
+        "--domain", str(project.domain),
+        "--data", str(project.data),
+        "--out", str(project.models),
+        "--fixed-model-name", target.name[: -len(".tar.gz")],
+    ]
+    # Rasa's training cache goes beside the models, not into the project folder.
+    env = process_env({"RASA_CACHE_DIRECTORY": str(project.models / ".cache")})
+    subprocess.run(command, check=True, cwd=project.root, env=env)
+    if not target.exists():
+        raise RuntimeError(f"rasa train finished but {target} was not written")
+    for stale in project.models.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        if stale != target:
+            stale.unlink()
+    return target

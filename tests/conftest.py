@@ -1,0 +1,29 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.support import netguard
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# No test may reach the network, and the Rasa processes they start neither.
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def no_network() -> Iterator[list]:
+    """Block outbound connections in this process; yields the list of attempts (should stay empty)."""
+    netguard.attempts.clear()
+    netguard.install()
+    try:
+        yield netguard.attempts
+    finally:
+        netguard.uninstall()

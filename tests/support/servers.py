@@ -1,0 +1,101 @@
+"""Start the real assistant (``finbot run``) for a test: free ports, a temporary var/, network guarded."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+NETGUARD_SITE = Path(__file__).resolve().parent / "netguard_site"
+FINBOT = Path(sys.executable).with_name("finbot")
+START_TIMEOUT = 420.0  # includes training on a fresh clone
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningAssistant:
+    process: subprocess.Popen
+    rasa_url: str
+    actions_url: str
+    var_dir: Path
+    output: Path
+    netguard_log: Path
+
+    def post(self, path: str, body: Any, timeout: float = 30.0) -> Any:
+        request = urllib.request.Request(
+            self.rasa_url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read())
+
+    def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
+        reply: List[Dict[str, Any]] = self.post("/webhooks/rest/webhook", {"sender": sender, "message": message})
+        return reply
+
+    def read_output(self) -> str:
+        return self.output.read_text(errors="replace") if self.output.exists() else ""
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def run_assistant(tmp: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[RunningAssistant]:
+    """``finbot run`` on free ports with ``tmp/var`` as runtime state; stopped with Ctrl-C at the end."""
+    port, actions_port = free_port(), free_port()
+    var_dir = tmp / "var"
+    output = tmp / "finbot-run.log"
+    netguard_log = tmp / "netguard.log"
+    env = dict(os.environ)
+    env.update({
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD_SITE), str(ROOT), env.get("PYTHONPATH", "")])),
+        "FINBOT_NETGUARD_LOG": str(netguard_log),
+        "PYTHONUNBUFFERED": "1",
+        # uvloop connects in C, past the guard: use asyncio's loop so every attempt is seen.
+        "SANIC_NO_UVLOOP": "true",
+    })
+    env.update(extra_env or {})
+    command = [str(FINBOT), "--var-dir", str(var_dir), "run", "--port", str(port), "--actions-port", str(actions_port)]
+    with open(output, "wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    assistant = RunningAssistant(
+        process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{actions_port}", var_dir, output, netguard_log
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while "finbot is ready" not in assistant.read_output():
+            if process.poll() is not None:
+                raise RuntimeError(f"finbot run exited with {process.returncode}:\n{assistant.read_output()[-4000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"finbot run not ready in {START_TIMEOUT:.0f} s:\n{assistant.read_output()[-4000:]}")
+            time.sleep(0.5)
+        yield assistant
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C does
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

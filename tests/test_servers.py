@@ -1,0 +1,56 @@
+"""The real assistant: `finbot run` starts both servers, answers over REST, makes no network call."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.support.netguard import read_log
+from tests.support.servers import RunningAssistant, run_assistant
+
+pytestmark = pytest.mark.servers
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    with run_assistant(tmp_path_factory.mktemp("assistant")) as running:
+        yield running
+
+
+def texts(reply: list) -> str:
+    return " ".join(message.get("text", "") for message in reply)
+
+
+def test_greets_over_rest(assistant: RunningAssistant) -> None:
+    reply = assistant.say("u1", "hi")
+    assert "Hello" in texts(reply), reply
+    assert reply[0]["recipient_id"] == "u1"
+    assert any(message.get("buttons") for message in reply)
+
+
+def test_custom_action_answers_through_the_action_server(assistant: RunningAssistant) -> None:
+    reply = assistant.say("u2", "I earn 3000 a month, how should I budget it?")
+    assert "1,500.00" in texts(reply) and "900.00" in texts(reply) and "600.00" in texts(reply), reply
+
+
+def test_action_server_is_healthy(assistant: RunningAssistant) -> None:
+    with urllib.request.urlopen(assistant.actions_url + "/health", timeout=5) as response:
+        assert response.status == 200
+
+
+def test_state_lives_under_var(assistant: RunningAssistant) -> None:
+    assistant.say("u3", "hello")
+    assert (assistant.var_dir / "tracker.db").exists()
+    assert (assistant.var_dir / "logs" / "rasa.log").exists()
+    assert not (Path.cwd() / "tracker.db").exists()
+
+
+def test_no_network_attempt_by_either_server(assistant: RunningAssistant) -> None:
+    # Exercise both servers first, then read what the guard recorded in their processes.
+    assistant.say("u4", "help")
+    assistant.say("u4", "my income is 2500")
+    assert read_log(str(assistant.netguard_log)) == []
+    assert "network blocked" not in assistant.read_output()

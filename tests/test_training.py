@@ -1,0 +1,65 @@
+"""Training is keyed by a hash of its inputs; the endpoints file is rendered into var/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.server import render_endpoints
+from bot.settings import Project, ProjectError
+from bot.training import inputs_hash, model_path, training_inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    for name in ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return Project.locate(tmp_path)
+
+
+def test_inputs_are_config_domain_and_data(project: Project) -> None:
+    names = {p.relative_to(project.root).as_posix() for p in training_inputs(project)}
+    assert {"config.yml", "domain.yml", "data/rules.yml", "data/nlu/chitchat.yml"} <= names
+
+
+def test_hash_is_stable_and_follows_every_input(project: Project) -> None:
+    first = inputs_hash(project)
+    assert inputs_hash(project) == first
+    (project.data / "nlu" / "chitchat.yml").write_text(
+        (project.data / "nlu" / "chitchat.yml").read_text() + "      - hi again\n"
+    )
+    second = inputs_hash(project)
+    assert second != first
+    (project.root / "config.yml").write_text((project.root / "config.yml").read_text() + "\n# note\n")
+    assert inputs_hash(project) != second
+
+
+def test_hash_ignores_files_that_do_not_train(project: Project) -> None:
+    first = inputs_hash(project)
+    (project.root / "endpoints.yml").write_text("# changed\n")
+    (project.data / "notes.txt").write_text("not training data")
+    assert inputs_hash(project) == first
+
+
+def test_model_is_named_by_the_hash(project: Project) -> None:
+    assert model_path(project).name == f"finbot-{inputs_hash(project)}.tar.gz"
+
+
+def test_rendered_endpoints_point_at_var_and_the_action_port(project: Project, tmp_path: Path) -> None:
+    project = Project.locate(project.root, tmp_path / "state")
+    rendered = yaml.safe_load(render_endpoints(project, "http://127.0.0.1:6001/webhook").read_text())
+    assert rendered["action_endpoint"]["url"] == "http://127.0.0.1:6001/webhook"
+    assert rendered["tracker_store"]["db"] == str(tmp_path / "state" / "tracker.db")
+    assert rendered["event_broker"]["db"] == str(tmp_path / "state" / "events.db")
+    assert (tmp_path / "state").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_folder_without_config_is_not_a_project(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="not a finbot project"):
+        Project.locate(tmp_path)
