@@ -117,6 +117,41 @@ def run(project: Project, host: str, port: int, actions_port: int, debug: bool) 
 
 
 @main.command()
+@click.option("--port", default=5005, show_default=True, help="Port of the Rasa server.")
+@click.option("--actions-port", default=5055, show_default=True, help="Port of the action server.")
+@click.option("--connect", default=None, metavar="URL", help="Talk to a Rasa server already running at URL.")
+@pass_project
+def shell(project: Project, port: int, actions_port: int, connect: Optional[str]) -> None:
+    """Talk to the assistant in the terminal, through the redacting REST channel.
+
+    Starts both servers (their output goes to var/logs/) unless --connect names
+    a running one. Use this rather than `rasa shell`, whose built-in channel
+    cannot redact messages before Rasa sees them.
+    """
+    import asyncio
+
+    from bot.server import ServerError, Servers
+    from bot.shell import converse
+    from bot.training import train as train_model
+
+    if connect:
+        asyncio.run(converse(connect.rstrip("/")))
+        return
+    model = train_model(project)
+    servers = Servers(project, model, port=port, actions_port=actions_port, quiet=True)
+    try:
+        click.echo("starting the assistant ...")
+        servers.start()
+        asyncio.run(converse(servers.rasa_url))
+    except ServerError as error:
+        raise click.ClickException(f"{error} (see {project.logs})") from error
+    except KeyboardInterrupt:
+        pass
+    finally:
+        servers.stop()
+
+
+@main.command()
 @click.argument("text", nargs=-1)
 @click.option("--jsonl", is_flag=True, help='Read JSON lines with "text"; write "redacted" and "entities".')
 @click.option("--policy", type=click.Path(dir_okay=False, exists=True), default=None, help="A privacy policy file.")

@@ -28,15 +28,22 @@ def render_endpoints(project: Project, actions_url: str) -> Path:
     """Write the endpoints file for this run: the action server URL, and var/ paths under ``project.var``."""
     config: Dict[str, Any] = yaml.safe_load(project.endpoints.read_text()) or {}
     config.setdefault("action_endpoint", {})["url"] = actions_url
-    for section in config.values():
-        if isinstance(section, dict) and isinstance(section.get("db"), str):
-            db = section["db"]
-            if section.get("dialect") == "sqlite" and db.startswith("var/"):
-                section["db"] = str(project.var / db[len("var/"):])
+    _move_sqlite_paths(config, project.var)
     project.ensure_var()
     target = project.run_dir / "endpoints.yml"
     target.write_text(yaml.safe_dump(config, sort_keys=False))
     return target
+
+
+def _move_sqlite_paths(section: Any, var: Path) -> None:
+    """Point every SQLite ``db: var/...`` (at any depth, e.g. inside a wrapped store) into ``var``."""
+    if not isinstance(section, dict):
+        return
+    db = section.get("db")
+    if section.get("dialect") == "sqlite" and isinstance(db, str) and db.startswith("var/"):
+        section["db"] = str(var / db[len("var/"):])
+    for value in section.values():
+        _move_sqlite_paths(value, var)
 
 
 def _answers(url: str) -> bool:
@@ -57,6 +64,7 @@ class Servers:
     port: int = 5005
     actions_port: int = 5055
     debug: bool = False
+    quiet: bool = False  # send the servers' output to var/logs/ instead of the terminal
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -70,7 +78,7 @@ class Servers:
     def start(self) -> None:
         """Start both servers and return once both answer HTTP requests."""
         endpoints = render_endpoints(self.project, f"{self.actions_url}/webhook")
-        env = process_env()
+        env = process_env({"FINBOT_VAR_DIR": str(self.project.var)})
         log_level = ["--debug"] if self.debug else []
         actions = [
             sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port), *log_level,
@@ -85,11 +93,15 @@ class Servers:
             "--log-file", str(self.project.logs / "rasa.log"),
             *log_level,
         ]
-        for command in (actions, rasa):
+        for name, command in (("actions", actions), ("rasa", rasa)):
+            output = open(self.project.logs / f"{name}.out", "ab") if self.quiet else None
             # A session of its own: Ctrl-C reaches us, and we stop the children in order.
-            self.processes.append(
-                subprocess.Popen(command, cwd=self.project.root, env=env, start_new_session=True)
-            )
+            self.processes.append(subprocess.Popen(
+                command, cwd=self.project.root, env=env, start_new_session=True,
+                stdout=output, stderr=subprocess.STDOUT if output else None,
+            ))
+            if output:
+                output.close()
         self._wait_ready(f"{self.actions_url}/health", "action server")
         self._wait_ready(f"{self.rasa_url}/", "Rasa server")
 

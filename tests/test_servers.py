@@ -54,3 +54,15 @@ def test_no_network_attempt_by_either_server(assistant: RunningAssistant) -> Non
     assistant.say("u4", "my income is 2500")
     assert read_log(str(assistant.netguard_log)) == []
     assert "network blocked" not in assistant.read_output()
+
+
+def test_identifiers_are_hidden_before_anything_keeps_them(assistant: RunningAssistant) -> None:
+    card, name = "4111 1111 1111 1111", "Zebulon Quackenbush"
+    reply = assistant.say("u5", f"hi, I'm {name} and my card is {card}")
+    assert "I hid the card number and name you typed" in texts(reply), reply
+    stored = b"".join(
+        path.read_bytes() for path in assistant.var_dir.rglob("*") if path.is_file() and path.name != "vault.db"
+    ) + assistant.read_output().encode()
+    for canary in (card, card.replace(" ", ""), name, name.lower()):
+        assert canary.encode() not in stored, f"{canary!r} reached a file under var/ or the servers' output"
+    assert b"<CREDIT_CARD_1>" in (assistant.var_dir / "tracker.db").read_bytes()

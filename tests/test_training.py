@@ -55,8 +55,8 @@ def test_rendered_endpoints_point_at_var_and_the_action_port(project: Project, t
     project = Project.locate(project.root, tmp_path / "state")
     rendered = yaml.safe_load(render_endpoints(project, "http://127.0.0.1:6001/webhook").read_text())
     assert rendered["action_endpoint"]["url"] == "http://127.0.0.1:6001/webhook"
-    assert rendered["tracker_store"]["db"] == str(tmp_path / "state" / "tracker.db")
-    assert rendered["event_broker"]["db"] == str(tmp_path / "state" / "events.db")
+    assert rendered["tracker_store"]["store"]["db"] == str(tmp_path / "state" / "tracker.db")
+    assert rendered["event_broker"]["broker"]["db"] == str(tmp_path / "state" / "events.db")
     assert (tmp_path / "state").stat().st_mode & 0o777 == 0o700
 
 

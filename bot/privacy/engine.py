@@ -32,6 +32,9 @@ from bot.privacy.vault import Vault
 
 logger = logging.getLogger(__name__)
 
+# Log records made in these threads are withheld by bot.logs: they may quote the text being redacted.
+WORKER_THREAD_PREFIX = "redact"
+
 
 @dataclass(frozen=True)
 class DetectedEntity:
@@ -113,7 +116,7 @@ class Redactor:
         self._fingerprint = Fingerprinter(fingerprint_key or os.urandom(32))
         self._entities = sorted(self.policy.entities)
         # Detection runs in a worker so that a time limit can be enforced.
-        self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="redact")
+        self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
 
     @classmethod
     def for_project(cls, var_dir: Path, policy_path: Optional[str] = None) -> Redactor:

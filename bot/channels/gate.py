@@ -1,0 +1,107 @@
+"""The privacy gate every input channel passes a message through before Rasa sees it.
+
+One gate per server process: it owns the Redactor (spaCy loaded once), the
+vault and the policy. ``admit`` turns a raw ``UserMessage`` into one whose text
+and metadata hold placeholders only, or raises a PrivacyError (fail closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.core.channels.channel import UserMessage
+
+from bot.privacy import Redaction, Redactor
+from bot.privacy.notice import redaction_notice
+from bot.runtime import shared_redactor
+
+logger = logging.getLogger(__name__)
+
+REFUSAL = (
+    "Sorry, I couldn't process that message safely, so I didn't keep it. "
+    "Please try again, perhaps in a shorter message."
+)
+MAX_METADATA_STRING = 1000
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A message that may enter Rasa, and what was hidden from it."""
+
+    message: UserMessage
+    redaction: Redaction
+
+    @property
+    def notice(self) -> Optional[str]:
+        return redaction_notice(self.redaction.kinds)
+
+
+class PrivacyGate:
+    """Redacts messages and metadata for one server process."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self.redactor = redactor
+
+    @classmethod
+    def shared(cls, policy_path: Optional[str] = None, var_dir: Optional[str] = None) -> PrivacyGate:
+        """A gate on the process-wide redactor for this policy and var folder."""
+        return cls(shared_redactor(policy_path, var_dir))
+
+    async def redact(self, text: str, conversation: str) -> Redaction:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, functools.partial(self.redactor.redact, text, conversation))
+
+    async def scrub_metadata(self, metadata: Any, conversation: str) -> Dict[str, Any]:
+        """Only the policy's allowed keys, with scalar values; strings redacted like messages."""
+        if not isinstance(metadata, dict):
+            return {}
+        clean: Dict[str, Any] = {}
+        for key, value in metadata.items():
+            if key not in self.redactor.policy.metadata_keys:
+                continue
+            if isinstance(value, bool) or isinstance(value, (int, float)) or value is None:
+                clean[key] = value
+            elif isinstance(value, str):
+                clean[key] = (await self.redact(value[:MAX_METADATA_STRING], conversation)).text
+        return clean
+
+    async def admit(self, message: UserMessage) -> Admitted:
+        """``message`` with its text and metadata redacted; raises PrivacyError to refuse it."""
+        conversation = str(message.sender_id)
+        text = message.text if isinstance(message.text, str) else ""
+        redaction = await self.redact(text, conversation)
+        metadata = await self.scrub_metadata(message.metadata, conversation)
+        admitted = UserMessage(
+            redaction.text,
+            message.output_channel,
+            message.sender_id,
+            parse_data=None,
+            input_channel=message.input_channel,
+            message_id=message.message_id,
+            metadata=metadata,
+        )
+        if redaction.changed:
+            logger.info("redacted %s in conversation %s", ",".join(sorted(redaction.kinds)), conversation)
+        return Admitted(message=admitted, redaction=redaction)
+
+    def wrap(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+        """An ``on_new_message`` that admits each message first, and refuses it on any privacy error."""
+
+        async def guarded(message: UserMessage) -> Any:
+            try:
+                admitted = await self.admit(message)
+            except Exception as error:  # fail closed, whatever went wrong
+                logger.warning("refused a message in conversation %s: %s", message.sender_id, type(error).__name__)
+                if message.output_channel is not None:
+                    await message.output_channel.send_text_message(message.sender_id, REFUSAL)
+                return None
+            if admitted.notice and admitted.message.output_channel is not None:
+                await admitted.message.output_channel.send_text_message(message.sender_id, admitted.notice)
+            return await on_new_message(admitted.message)
+
+        return guarded
+

@@ -1,0 +1,120 @@
+"""REST channel that redacts every message before Rasa sees it.
+
+Same URL, request and response as Rasa's ``rest`` channel
+(``POST /webhooks/rest/webhook`` with ``{"sender", "message", "metadata"}``),
+so existing clients work. Unlike Rasa's, it validates the body and answers
+bad input with a JSON error, and it never logs the message text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.gate import PrivacyGate
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_SENDER_CHARS = 128
+
+
+class BadRequest(Exception):
+    """The request cannot be handled; ``status`` and a message for the caller."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+def error_response(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message, "status": status}, status=status)
+
+
+def parse_body(raw: Optional[bytes], max_bytes: int = MAX_BODY_BYTES) -> Dict[str, Any]:
+    """The request's JSON object, or BadRequest saying what is wrong with it."""
+    if raw is None or not raw.strip():
+        raise BadRequest(400, "the body is empty; send JSON like {\"sender\": \"u1\", \"message\": \"hi\"}")
+    if len(raw) > max_bytes:
+        raise BadRequest(413, f"the body is larger than {max_bytes} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(400, "the body is not valid UTF-8") from None
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadRequest(400, f"the body is not valid JSON ({error.msg} at character {error.pos})") from None
+    if not isinstance(body, dict):
+        raise BadRequest(400, "the body must be a JSON object")
+    return body
+
+
+def validate_message(body: Dict[str, Any]) -> Dict[str, Any]:
+    """``sender``, ``message`` and ``metadata`` checked for type, size and content."""
+    sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not sender.strip():
+        raise BadRequest(400, '"sender" must be a non-empty string')
+    if len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
+        raise BadRequest(400, f'"sender" must be printable and at most {MAX_SENDER_CHARS} characters')
+    if not isinstance(text, str):
+        raise BadRequest(400, '"message" must be a string')
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    if not text.strip():
+        raise BadRequest(400, '"message" is empty')
+    if metadata is not None and not isinstance(metadata, dict):
+        raise BadRequest(400, '"metadata" must be a JSON object')
+    return {"sender": sender, "message": text, "metadata": metadata}
+
+
+class RedactingRestInput(InputChannel):
+    """Rasa's REST channel, with every message redacted at the door."""
+
+    def __init__(self, gate: PrivacyGate, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.gate = gate
+        self.max_body_bytes = max_body_bytes
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        gate = PrivacyGate.shared(credentials.get("policy"), credentials.get("var_dir"))
+        return cls(gate, int(credentials.get("max_body_bytes", MAX_BODY_BYTES)))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"redacting_webhook_{type(self).__name__}", __name__)
+        guarded = self.gate.wrap(on_new_message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                fields = validate_message(parse_body(request.body, self.max_body_bytes))
+            except BadRequest as error:
+                return error_response(error.status, str(error))
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                fields["message"], collector, fields["sender"], input_channel=self.name(),
+                metadata=fields["metadata"],
+            )
+            try:
+                await guarded(message)
+            except Exception as error:  # the text is never logged, only what failed
+                logger.error("handling a message failed in conversation %s: %s",
+                             fields["sender"], type(error).__name__)
+                return error_response(500, "the assistant could not handle this message; please try again")
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,55 @@
+"""The redacting REST channel's request validation: clear errors, nothing passed on raw."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+import pytest
+
+from bot.channels.rest import BadRequest, parse_body, validate_message
+
+
+@pytest.mark.parametrize(
+    "raw, status, fragment",
+    [
+        (b"", 400, "empty"),
+        (b"   ", 400, "empty"),
+        (b"{not json", 400, "not valid JSON"),
+        (b"\xff\xfe{}", 400, "UTF-8"),
+        (b"[1, 2]", 400, "JSON object"),
+        (b'"hi"', 400, "JSON object"),
+        (b"{" + b'"a": "' + b"x" * 70_000 + b'"}', 413, "larger than"),
+    ],
+)
+def test_bad_bodies_get_a_clear_status(raw: bytes, status: int, fragment: str) -> None:
+    with pytest.raises(BadRequest) as caught:
+        parse_body(raw)
+    assert caught.value.status == status and fragment in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({"message": "hi"}, '"sender"'),
+        ({"sender": "", "message": "hi"}, '"sender"'),
+        ({"sender": 5, "message": "hi"}, '"sender"'),
+        ({"sender": "u" * 200, "message": "hi"}, "at most"),
+        ({"sender": "u\x00", "message": "hi"}, "printable"),
+        ({"sender": "u1"}, '"message" must be a string'),
+        ({"sender": "u1", "message": 12}, '"message" must be a string'),
+        ({"sender": "u1", "message": ["hi"]}, '"message" must be a string'),
+        ({"sender": "u1", "message": "   "}, "empty"),
+        ({"sender": "u1", "message": "\x00\x01\x02"}, "empty"),
+        ({"sender": "u1", "message": "hi", "metadata": "x"}, '"metadata"'),
+    ],
+)
+def test_bad_fields_are_named(body: Dict[str, Any], fragment: str) -> None:
+    with pytest.raises(BadRequest) as caught:
+        validate_message(parse_body(json.dumps(body).encode()))
+    assert caught.value.status == 400 and fragment in str(caught.value)
+
+
+def test_control_characters_are_dropped_but_text_kept() -> None:
+    fields = validate_message({"sender": "u1", "message": "hi\x07 there\nfriend", "metadata": {"locale": "en"}})
+    assert fields == {"sender": "u1", "message": "hi there\nfriend", "metadata": {"locale": "en"}}

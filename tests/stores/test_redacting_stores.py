@@ -1,0 +1,136 @@
+"""The redacting tracker store and event broker: every text-bearing field is redacted before it is kept."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy.errors import RedactionError
+from bot.stores import EventScrubber, RedactingEventBroker, RedactingTrackerStore
+
+CARD = "4111 1111 1111 1111"
+IBAN = "GB82WEST12345698765432"
+NAME = "Jane Doe"
+
+
+def fake_redact(text: str, conversation: str) -> str:
+    text = re.sub(r"\b4111(?: ?1111){3}\b", "<CREDIT_CARD_1>", text)
+    text = text.replace(IBAN, "<IBAN_CODE_1>")
+    return text.replace(NAME, "<PERSON_1>")
+
+
+DOMAIN = Domain.from_dict({"slots": {"payee": {"type": "any", "mappings": [{"type": "custom"}]},
+                                     "account": {"type": "any", "mappings": [{"type": "custom"}]}}})
+
+
+def leaky_tracker(sender: str = "c1") -> DialogueStateTracker:
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered(
+            f"pay {NAME} from card {CARD}",
+            intent={"name": "transfer", "confidence": 0.9},
+            entities=[{"entity": "payee", "value": NAME, "start": 4, "end": 12}],
+            parse_data={"text": f"pay {NAME} from card {CARD}", "intent": {"name": "transfer", "confidence": 0.9},
+                        "entities": [{"entity": "payee", "value": NAME, "start": 4, "end": 12}]},
+            metadata={"note": f"IBAN {IBAN}"},
+        ),
+        SlotSet("payee", NAME),
+        SlotSet("account", {"iban": IBAN, "numbers": [4111111111111111]}),
+        BotUttered(f"Send to {NAME} at {IBAN}?", data={"buttons": [{"title": f"Yes, pay {NAME}", "payload": "/affirm"}]},
+                   metadata={"echo": CARD}),
+        ActionExecuted("action_listen"),
+    ]
+    return DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
+
+
+def assert_clean(dump: str) -> None:
+    for canary in (CARD, CARD.replace(" ", ""), IBAN, NAME):
+        assert canary not in dump, f"{canary!r} leaked"
+
+
+def test_scrubber_redacts_every_text_field_and_keeps_structure() -> None:
+    scrubber = EventScrubber(fake_redact)
+    originals = [e.as_dict() for e in leaky_tracker().events]
+    events = scrubber.events(originals, "c1")
+    dump = json.dumps(events)
+    assert_clean(dump)
+    assert events[1]["parse_data"]["intent"] == {"name": "transfer", "confidence": 0.9}
+    assert events[1]["parse_data"]["entities"][0] == {"entity": "payee", "value": "<PERSON_1>", "start": 4, "end": 12}
+    assert events[2] == {**originals[2], "value": "<PERSON_1>"}
+    assert events[0] == originals[0]  # structure only: untouched
+    assert events[3]["value"]["numbers"] == ["<CREDIT_CARD_1>"]
+
+
+def test_a_field_that_cannot_be_redacted_is_dropped() -> None:
+    def failing(text: str, conversation: str) -> str:
+        raise RedactionError("engine down")
+
+    events = EventScrubber(failing).events([UserUttered(f"card {CARD}").as_dict()], "c1")
+    assert events[0]["text"] == ""
+    assert_clean(json.dumps(events))
+
+
+def test_sqlite_tracker_store_keeps_placeholders_only(tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    inner = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
+    store = RedactingTrackerStore(DOMAIN, inner=inner, scrubber=EventScrubber(fake_redact))
+
+    async def scenario() -> DialogueStateTracker:
+        tracker = leaky_tracker()
+        await store.save(tracker)
+        # A second save of a longer tracker appends only the new events.
+        tracker.update(UserUttered(f"my name is {NAME}"))
+        await store.save(tracker)
+        stored = await store.retrieve("c1")
+        assert stored is not None
+        return stored
+
+    stored = asyncio.run(scenario())
+    rows = sqlite3.connect(db).execute("SELECT data FROM events").fetchall()
+    assert len(rows) == len(leaky_tracker().events) + 1
+    assert_clean(db.read_bytes().decode("latin-1"))
+    assert stored.latest_message is not None and stored.latest_message.text == "my name is <PERSON_1>"
+    assert stored.get_slot("payee") == "<PERSON_1>"
+
+
+def test_configured_from_endpoints_like_rasa_does(tmp_path: Path) -> None:
+    store = RedactingTrackerStore(
+        DOMAIN, store={"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "t.db")},
+        scrubber=EventScrubber(fake_redact),
+    )
+    assert isinstance(store.inner, SQLTrackerStore)
+    with pytest.raises(ValueError, match="store:"):
+        RedactingTrackerStore(DOMAIN, scrubber=EventScrubber(fake_redact))
+
+
+class RecordingBroker(EventBroker):
+    def __init__(self) -> None:
+        self.published: List[Dict[str, Any]] = []
+
+    def publish(self, event: Dict[str, Any]) -> None:
+        self.published.append(event)
+
+
+def test_broker_publishes_placeholders_only() -> None:
+    inner = RecordingBroker()
+    broker = RedactingEventBroker(inner, EventScrubber(fake_redact))
+    store = RedactingTrackerStore(DOMAIN, inner=InMemoryTrackerStore(DOMAIN, event_broker=broker),
+                                  scrubber=EventScrubber(fake_redact))
+    asyncio.run(store.save(leaky_tracker()))
+    assert len(inner.published) == len(leaky_tracker().events)
+    assert all(event["sender_id"] == "c1" for event in inner.published)
+    assert_clean(json.dumps(inner.published))
+    # Published directly (as Rasa's processor does for some events), still redacted.
+    broker.publish({"sender_id": "c1", "event": "user", "text": f"card {CARD}"})
+    assert inner.published[-1]["text"] == "card <CREDIT_CARD_1>"
