@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 FINBOT := $(BIN)/finbot
-# Re-install only when the pins change.
+# Re-created from scratch only when the pins change, so it holds exactly the lock.
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
 
@@ -30,16 +30,14 @@ setup: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml scripts/find-python310.sh
 	@set -e; \
-	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
-		rm -rf $(VENV); \
-		PY310=$$(scripts/find-python310.sh); \
-		echo "creating $(VENV) with $$PY310"; \
-		"$$PY310" -m venv $(VENV); \
-	fi
+	PY310=$$(scripts/find-python310.sh); \
+	echo "creating $(VENV) with $$PY310 (the pins changed or it did not exist)"; \
+	rm -rf $(VENV); \
+	"$$PY310" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.3.1"
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	rm -f $(VENV)/.installed-*
+	$(PY) -m pip check
 	touch $@
 
 train: setup

@@ -66,3 +66,36 @@ def test_identifiers_are_hidden_before_anything_keeps_them(assistant: RunningAss
     for canary in (card, card.replace(" ", ""), name, name.lower()):
         assert canary.encode() not in stored, f"{canary!r} reached a file under var/ or the servers' output"
     assert b"<CREDIT_CARD_1>" in (assistant.var_dir / "tracker.db").read_bytes()
+
+
+def test_socketio_widget_protocol_with_redaction(assistant: RunningAssistant) -> None:
+    import asyncio
+
+    import socketio
+
+    async def conversation() -> list:
+        client = socketio.AsyncClient(reconnection=False)
+        received: asyncio.Queue = asyncio.Queue()
+        confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
+        client.on("bot_uttered", received.put_nowait)
+        client.on("session_confirm", lambda session: confirmed.done() or confirmed.set_result(session))
+        await client.connect(assistant.rasa_url, socketio_path="/socket.io", transports=["websocket"])
+        try:
+            await client.emit("session_request", {"session_id": "widget-1"})
+            session = await asyncio.wait_for(confirmed, 10)
+            await client.emit("user_uttered", {"message": "my card is 5555 5555 5555 4444, hello", "session_id": session})
+            await client.emit("user_uttered", {"message": 42, "session_id": session})  # malformed
+            messages = []
+            while len(messages) < 3:
+                messages.append(await asyncio.wait_for(received.get(), 30))
+            return messages
+        finally:
+            await client.disconnect()
+
+    messages = asyncio.run(conversation())
+    text = " ".join(str(m.get("text", "")) for m in messages)
+    assert "I hid the card number" in text
+    replies = [m for m in messages if "error" not in m and "I hid" not in str(m.get("text"))]
+    assert replies, messages  # the assistant answered the message itself too
+    assert any("must be a string" in str(m.get("error", "")) for m in messages)
+    assert b"5555555555554444" not in (assistant.var_dir / "tracker.db").read_bytes().replace(b" ", b"")

@@ -2,5 +2,6 @@
 
 from bot.channels.gate import PrivacyGate
 from bot.channels.rest import RedactingRestInput
+from bot.channels.socketio import RedactingSocketIOInput
 
-__all__ = ["PrivacyGate", "RedactingRestInput"]
+__all__ = ["PrivacyGate", "RedactingRestInput", "RedactingSocketIOInput"]

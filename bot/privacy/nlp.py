@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from bot.privacy.errors import RedactionError
 
@@ -71,7 +71,14 @@ class NerOnlyNlpEngine(SpacyNlpEngine):
         artifacts: NlpArtifacts = super()._doc_to_nlp_artifact(doc, language)
         # No lemmatizer runs: context words are matched on lower-cased tokens.
         artifacts.lemmas = [token.lower_ for token in doc]
+        # Presidio derived the keywords from the (empty) lemmas already: derive them again.
+        artifacts.keywords = artifacts.set_keywords(self, artifacts.lemmas, language)
         return artifacts
+
+    def _get_updated_entities(self, entities: List[Span], scores: List[float]) -> Tuple[List[Span], List[float]]:
+        # Every spaCy label is kept as spaCy named it: the name and address recognizers
+        # read PERSON, GPE, FAC and ORG spans themselves (Presidio would warn on each one).
+        return list(entities), list(scores)
 
     def entity_labels(self) -> List[str]:
         return sorted(SPACY_ENTITY_MAPPING)

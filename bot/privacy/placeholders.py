@@ -18,6 +18,7 @@ import hmac
 import re
 import threading
 import time
+import unicodedata
 from typing import Dict, Optional, Protocol, Tuple
 
 PLACEHOLDER_PATTERN = re.compile(r"<([A-Z][A-Z0-9_]*?)_(\d+)>")
@@ -33,8 +34,10 @@ def placeholder(entity_type: str, number: int) -> str:
 
 def normalise(entity_type: str, value: str) -> str:
     """The form under which two spellings of one value are the same value."""
+    # Full-width and other compatibility forms (４１１１) spell the same value as ASCII.
+    value = unicodedata.normalize("NFKC", value)
     if entity_type in _NUMERIC_TYPES:
-        digits = "".join(ch for ch in value if ch.isdigit())
+        digits = "".join(str(unicodedata.digit(ch)) for ch in value if ch.isdigit())
         if digits:
             return digits
     return " ".join("".join(ch for ch in value.casefold() if ch.isalnum() or ch.isspace()).split())

@@ -1,0 +1,83 @@
+"""The base of the project's regex recognizers, and regex pieces they share.
+
+A recognizer is class-level data: ``ENTITY``, ``PATTERNS`` (Presidio ``Pattern``
+objects, compiled once and shared by every instance), ``CONTEXT`` and, if the
+patterns are case-sensitive, ``FLAGS``; plus at most one override
+(``validate_result`` for a checksum, ``invalidate_result`` for pruning).
+
+Cue phrases that Presidio's per-token context cannot express ("my mother's
+maiden name is", "the code you sent is") sit in a variable-length lookbehind
+(supported by the ``regex`` module Presidio uses), so the match, and thus the
+redacted span, is the value alone.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, List, Optional
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+# Presidio's default flags; case-sensitive recognizers drop IGNORECASE.
+DEFAULT_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
+CASE_SENSITIVE_FLAGS = regex.DOTALL | regex.MULTILINE
+
+DIGIT = regex.compile(r"\d")
+
+# A number is "free-standing" when it is not glued to a word, another number, a
+# decimal point, a currency sign or a date separator: "PL998877", "$1200000",
+# "4.5", "12/04/1987".
+NUM_START = r"(?<![\w.,$£€/-])"
+NUM_END = r"(?![\w%]|[.,/-]\d)"
+
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+
+
+def cue_gap(words: str, max_words: int = 3) -> str:
+    """Regex for what may stand between a cue and its value: punctuation and up to ``max_words`` of ``words``.
+
+    ``words`` is an alternation such as ``"is|was|number"``; the gap must hold at
+    least one space or one of ``: = # -``, so the cue ends at a word boundary.
+    """
+    sep = r"(?:\s*[:=#-]\s*|\s+)"
+    return rf"{sep}(?:(?:{words}){sep}){{0,{max_words}}}"
+
+
+class ClassPatternRecognizer(PatternRecognizer):
+    """A ``PatternRecognizer`` configured by class attributes, skipping texts without its prefilter.
+
+    The prefilter (by default: a digit) is a cheap search that every match needs;
+    most messages hold no identifier at all and cost one scan instead of one per pattern.
+    """
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[List[Pattern]]
+    CONTEXT: ClassVar[List[str]] = []
+    FLAGS: ClassVar[int] = DEFAULT_FLAGS
+    PREFILTER: ClassVar[Optional[regex.Pattern[str]]] = DIGIT
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
+            supported_language=supported_language,
+            global_regex_flags=self.FLAGS,
+        )
+
+    def analyze(
+        self,
+        text: str,
+        entities: List[str],
+        nlp_artifacts: Optional[NlpArtifacts] = None,
+        regex_flags: Optional[int] = None,
+    ) -> List[RecognizerResult]:
+        """Presidio's pattern analysis, or nothing when the text fails the prefilter."""
+        if self.PREFILTER is not None and not self.PREFILTER.search(text):
+            return []
+        results: List[RecognizerResult] = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return results

@@ -1,0 +1,508 @@
+"""The engine around the recognizers: placeholders, actions, vault, keys, limits, policy validation.
+
+These tests do not depend on which recognizers the project ships: they run the
+engine on two small pattern recognizers of their own (a fake CREDIT_CARD for
+4111 numbers and an ACCOUNT_NUMBER for "ACC" + 8 digits). Every value is fake.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+import yaml
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from bot.privacy.analyzer import build_analyzer
+from bot.privacy.engine import DetectedEntity, Redactor, mask, merge_overlaps
+from bot.privacy.entities import ALL_ENTITIES
+from bot.privacy.errors import (
+    InputTooLarge,
+    PolicyError,
+    RedactionError,
+    RedactionTimeout,
+    VaultError,
+    VaultKeyError,
+)
+from bot.privacy.keys import KEY_ENV, derive_key, generate_key, load_master_key
+from bot.privacy.nlp import NerOnlyNlpEngine
+from bot.privacy.placeholders import (
+    Fingerprinter,
+    InMemoryPlaceholderIndex,
+    normalise,
+    parse_placeholder,
+    placeholder,
+)
+from bot.privacy.policy import Action, Policy
+from bot.privacy.textview import TextView
+from bot.privacy.vault import Vault
+
+CARD = "4111 1111 1111 1111"
+OTHER_CARD = "4111 2222 3333 4444"
+ACCOUNT = "ACC12345678"
+
+
+def card_recognizer(score: float = 0.9) -> PatternRecognizer:
+    return PatternRecognizer("CREDIT_CARD", patterns=[Pattern("test card", r"\b4111(?:[ -]?\d{4}){3}\b", score)])
+
+
+def account_recognizer(score: float = 0.9) -> PatternRecognizer:
+    return PatternRecognizer("ACCOUNT_NUMBER", patterns=[Pattern("test account", r"\bACC\d{8}\b", score)])
+
+
+def make_policy(entities: Optional[Dict[str, Any]] = None, **sections: Any) -> Policy:
+    document: Dict[str, Any] = {"entities": entities or {"CREDIT_CARD": {"action": "vault"}, "ACCOUNT_NUMBER": {}}}
+    document.update(sections)
+    return Policy.from_dict(document)
+
+
+@pytest.fixture(scope="session")
+def nlp_engine() -> NerOnlyNlpEngine:
+    engine = NerOnlyNlpEngine()
+    engine.load()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def analyzer(nlp_engine: NerOnlyNlpEngine) -> Any:
+    return build_analyzer([card_recognizer(), account_recognizer()], nlp_engine=nlp_engine)
+
+
+@pytest.fixture()
+def make_redactor(analyzer: Any) -> Iterator[Any]:
+    """A factory of redactors on the test recognizers; each is closed after the test."""
+    made: List[Redactor] = []
+
+    def make(policy: Optional[Policy] = None, **kwargs: Any) -> Redactor:
+        kwargs.setdefault("analyzer", analyzer)
+        redactor = Redactor(policy=policy or make_policy(), fingerprint_key=b"k" * 32, **kwargs)
+        made.append(redactor)
+        return redactor
+
+    yield make
+    for redactor in made:
+        redactor.close()
+
+
+@pytest.fixture()
+def redactor(make_redactor: Any) -> Redactor:
+    result: Redactor = make_redactor()
+    return result
+
+
+def vault_at(tmp_path: Path, key: bytes = b"v" * 32, ttl: float = 3600.0) -> Vault:
+    return Vault(f"sqlite:///{tmp_path / 'vault.db'}", key, ttl_seconds=ttl)
+
+
+class RaisingRecognizer(EntityRecognizer):
+    """Fails with a message that quotes the text, as a careless library might."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["ACCOUNT_NUMBER"], name="raising")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[Any]:
+        raise ValueError(f"could not parse {text!r}")
+
+
+class SlowRecognizer(EntityRecognizer):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(supported_entities=["ACCOUNT_NUMBER"], name="slow")
+        self.seconds = seconds
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
+        time.sleep(self.seconds)
+        return []
+
+
+# --------------------------------------------------------------------------- placeholders and numbering
+
+
+def test_a_value_becomes_a_typed_numbered_placeholder(redactor: Redactor) -> None:
+    result = redactor.redact(f"my card is {CARD}, account {ACCOUNT}.", "c1")
+    assert result.text == "my card is <CREDIT_CARD_1>, account <ACCOUNT_NUMBER_1>."
+    assert result.changed
+    assert result.kinds == {"CREDIT_CARD", "ACCOUNT_NUMBER"}
+    assert [e.type for e in result.entities] == ["CREDIT_CARD", "ACCOUNT_NUMBER"]
+    assert CARD not in repr(result.kinds)
+
+
+def test_the_same_value_gets_the_same_placeholder_whatever_its_separators(redactor: Redactor) -> None:
+    spellings = [CARD, CARD.replace(" ", "-"), CARD.replace(" ", ""), "4111 1111-1111 1111"]
+    texts = [redactor.redact(f"card {spelling} please", "c1").text for spelling in spellings]
+    assert texts == ["card <CREDIT_CARD_1> please"] * len(spellings)
+    both = redactor.redact(f"{CARD} and again {CARD.replace(' ', '')}", "c1").text
+    assert both == "<CREDIT_CARD_1> and again <CREDIT_CARD_1>"
+
+
+def test_different_values_get_new_numbers_per_type(redactor: Redactor) -> None:
+    first = redactor.redact(f"{CARD} {OTHER_CARD} {ACCOUNT}", "c1").text
+    assert first == "<CREDIT_CARD_1> <CREDIT_CARD_2> <ACCOUNT_NUMBER_1>"
+    assert redactor.redact("ACC87654321 then ACC12345678", "c1").text == "<ACCOUNT_NUMBER_2> then <ACCOUNT_NUMBER_1>"
+
+
+def test_numbering_is_per_conversation(redactor: Redactor) -> None:
+    assert redactor.redact(f"{CARD} {OTHER_CARD}", "alpha").text == "<CREDIT_CARD_1> <CREDIT_CARD_2>"
+    assert redactor.redact(f"{OTHER_CARD}", "beta").text == "<CREDIT_CARD_1>"
+    assert redactor.redact(f"{CARD}", "beta").text == "<CREDIT_CARD_2>"
+    assert redactor.redact(f"{OTHER_CARD}", "alpha").text == "<CREDIT_CARD_2>"
+
+
+def test_placeholders_in_the_text_are_kept(make_redactor: Any, nlp_engine: NerOnlyNlpEngine) -> None:
+    # A greedy recognizer that would match the inside of a placeholder.
+    greedy = PatternRecognizer("PERSON", patterns=[Pattern("caps", r"\b[A-Z][A-Z_0-9]{2,}\b", 0.9)],
+                               global_regex_flags=0)
+    redactor = make_redactor(make_policy({"PERSON": {}, "CREDIT_CARD": {}}),
+                             analyzer=build_analyzer([greedy, card_recognizer()], nlp_engine=nlp_engine))
+    result = redactor.redact("pay <CREDIT_CARD_1> to BOB", "c1")
+    assert result.text == "pay <CREDIT_CARD_1> to <PERSON_1>"
+    again = redactor.redact(result.text, "c1")
+    assert again.text == result.text and not again.changed
+
+
+def test_redacting_twice_changes_nothing(redactor: Redactor) -> None:
+    once = redactor.redact(f"card {CARD}, account {ACCOUNT}", "c1").text
+    assert redactor.redact(once, "c1").text == once
+
+
+def test_text_without_identifiers_is_unchanged(redactor: Redactor) -> None:
+    for text in ["", "   ", "How much is $1,200 at 4.5% for 30 years?", "card ending 1111"]:
+        result = redactor.redact(text, "c1")
+        assert result.text == text and not result.changed and result.entities == ()
+
+
+def test_below_threshold_is_left_and_at_threshold_is_replaced(make_redactor: Any,
+                                                               nlp_engine: NerOnlyNlpEngine) -> None:
+    weak = build_analyzer([card_recognizer(score=0.4)], nlp_engine=nlp_engine)
+    strict = make_redactor(make_policy({"CREDIT_CARD": {"threshold": 0.5}}), analyzer=weak)
+    lenient = make_redactor(make_policy({"CREDIT_CARD": {"threshold": 0.4}}), analyzer=weak)
+    assert strict.redact(CARD, "c1").text == CARD
+    assert lenient.redact(CARD, "c1").text == "<CREDIT_CARD_1>"
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def test_mask_keeps_the_last_four(make_redactor: Any) -> None:
+    redactor = make_redactor(make_policy({"CREDIT_CARD": {"action": "mask"}, "ACCOUNT_NUMBER": {}}))
+    result = redactor.redact(f"card {CARD}", "c1")
+    assert result.text == "card " + "*" * 15 + "1111"
+    assert result.kinds == {"CREDIT_CARD"}
+    assert mask("1234") == "****" and mask("12345") == "*2345" and mask("") == ""
+
+
+def test_keep_leaves_the_text(make_redactor: Any) -> None:
+    redactor = make_redactor(make_policy({"CREDIT_CARD": {}, "ACCOUNT_NUMBER": {"action": "keep"}}))
+    result = redactor.redact(f"{ACCOUNT} {CARD}", "c1")
+    assert result.text == f"{ACCOUNT} <CREDIT_CARD_1>"
+    assert [e.type for e in redactor.detect(f"{ACCOUNT} {CARD}")] == ["CREDIT_CARD"]
+
+
+def test_vault_stores_the_original_encrypted_and_reveals_it_with_a_purpose(
+    make_redactor: Any, tmp_path: Path
+) -> None:
+    vault = vault_at(tmp_path)
+    redactor = make_redactor(vault=vault)
+    result = redactor.redact(f"pay {CARD} from {ACCOUNT}", "conv-9")
+    assert result.text == "pay <CREDIT_CARD_1> from <ACCOUNT_NUMBER_1>"
+    assert vault.placeholders("conv-9") == ["<CREDIT_CARD_1>"]         # ACCOUNT_NUMBER is a plain placeholder
+
+    assert vault.reveal("conv-9", "<CREDIT_CARD_1>", "pay the card bill") == CARD
+    assert vault.reveal("conv-other", "<CREDIT_CARD_1>", "pay the card bill") is None
+    reveals = vault.reveals("conv-9")
+    assert [(r.placeholder, r.purpose) for r in reveals] == [("<CREDIT_CARD_1>", "pay the card bill")]
+    assert CARD not in repr(reveals) and "1111" not in repr(reveals)
+    with pytest.raises(VaultError):
+        vault.reveal("conv-9", "<CREDIT_CARD_1>", "  ")
+    vault.close()
+
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    for form in (CARD, CARD.replace(" ", ""), "1111 1111"):
+        assert form.encode() not in stored
+        assert form.encode("utf-16-le") not in stored
+
+
+def test_erase_forgets_values_and_numbering(make_redactor: Any, tmp_path: Path) -> None:
+    vault = vault_at(tmp_path)
+    redactor = make_redactor(vault=vault)
+    assert redactor.redact(f"{OTHER_CARD} {CARD}", "c1").text == "<CREDIT_CARD_1> <CREDIT_CARD_2>"
+    vault.reveal("c1", "<CREDIT_CARD_1>", "check")
+    redactor.forget("c1")
+    assert vault.placeholders("c1") == [] and vault.reveals("c1") == []
+    assert vault.reveal("c1", "<CREDIT_CARD_2>", "check") is None
+    assert redactor.redact(CARD, "c1").text == "<CREDIT_CARD_1>"     # numbering starts again
+    assert vault.erase("never-seen") == 0
+
+
+def test_vault_values_expire(tmp_path: Path) -> None:
+    vault = vault_at(tmp_path, ttl=0.5)
+    vault.store("c1", "<PIN_1>", "PIN", "9876")
+    assert vault.reveal("c1", "<PIN_1>", "check") == "9876"
+    time.sleep(0.6)
+    assert vault.reveal("c1", "<PIN_1>", "check") is None
+    assert vault.placeholders("c1") == []
+    assert vault.purge_expired() == 1
+    vault.close()
+
+
+def test_placeholder_numbering_expires(analyzer: Any) -> None:
+    index = InMemoryPlaceholderIndex(ttl_seconds=0.3)
+    redactor = Redactor(policy=make_policy(), analyzer=analyzer, index=index, fingerprint_key=b"k" * 32)
+    try:
+        assert redactor.redact(f"{CARD} {OTHER_CARD}", "c1").text == "<CREDIT_CARD_1> <CREDIT_CARD_2>"
+        time.sleep(0.4)
+        assert redactor.redact(OTHER_CARD, "c1").text == "<CREDIT_CARD_1>"
+    finally:
+        redactor.close()
+
+
+def test_a_second_store_replaces_the_first(tmp_path: Path) -> None:
+    vault = vault_at(tmp_path)
+    vault.store("c1", "<PIN_1>", "PIN", "1111")
+    vault.store("c1", "<PIN_1>", "PIN", "2222")
+    assert vault.reveal("c1", "<PIN_1>", "check") == "2222"
+    vault.close()
+
+
+def test_a_wrong_key_is_a_vault_key_error(tmp_path: Path) -> None:
+    vault = vault_at(tmp_path, key=b"a" * 32)
+    vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
+    vault.close()
+    other = vault_at(tmp_path, key=b"b" * 32)
+    with pytest.raises(VaultKeyError) as caught:
+        other.reveal("c1", "<CREDIT_CARD_1>", "check")
+    assert CARD not in str(caught.value)
+    other.close()
+    with pytest.raises(VaultKeyError):
+        vault_at(tmp_path, key=b"short")
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def test_a_key_file_is_created_owner_only_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    key_file = tmp_path / "keys" / "master.key"
+    key = load_master_key(key_file)
+    assert len(key) == 32
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+    assert load_master_key(key_file) == key
+    os.chmod(key_file, 0o644)
+    with pytest.raises(VaultKeyError, match="chmod 600"):
+        load_master_key(key_file)
+
+
+def test_the_key_from_the_environment_wins_and_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configured = generate_key()
+    monkeypatch.setenv(KEY_ENV, configured)
+    assert load_master_key(tmp_path / "unused.key") == load_master_key(None)
+    assert not (tmp_path / "unused.key").exists()
+    for bad in ("not base64 !!", "c2hvcnQ="):
+        monkeypatch.setenv(KEY_ENV, bad)
+        with pytest.raises(VaultKeyError, match=KEY_ENV):
+            load_master_key(None)
+    monkeypatch.delenv(KEY_ENV)
+    with pytest.raises(VaultKeyError):
+        load_master_key(None)
+
+
+def test_purpose_keys_differ() -> None:
+    master = os.urandom(32)
+    assert derive_key(master, "vault") != derive_key(master, "placeholder-index")
+    assert derive_key(master, "vault") == derive_key(master, "vault")
+    assert len(derive_key(master, "vault")) == 32
+
+
+# --------------------------------------------------------------------------- fail closed
+
+
+def test_input_over_the_limit_is_refused(make_redactor: Any) -> None:
+    redactor = make_redactor(make_policy(limits={"max_chars": 100}))
+    assert redactor.redact("x" * 100, "c1").text == "x" * 100
+    with pytest.raises(InputTooLarge) as caught:
+        redactor.redact("x" * 101, "c1")
+    assert caught.value.length == 101 and caught.value.limit == 100
+
+
+def test_a_failing_recognizer_is_a_redaction_error_without_the_text(
+    make_redactor: Any, nlp_engine: NerOnlyNlpEngine
+) -> None:
+    redactor = make_redactor(analyzer=build_analyzer([RaisingRecognizer(), card_recognizer()], nlp_engine=nlp_engine))
+    secret = f"my card {CARD}"
+    with pytest.raises(RedactionError) as caught:
+        redactor.redact(secret, "c1")
+    assert secret not in str(caught.value) and CARD not in str(caught.value)
+    assert "ValueError" in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_slow_recognizer_times_out(make_redactor: Any, nlp_engine: NerOnlyNlpEngine) -> None:
+    policy = make_policy(limits={"timeout_seconds": 0.05})
+    redactor = make_redactor(policy, analyzer=build_analyzer([SlowRecognizer(0.5)], nlp_engine=nlp_engine))
+    began = time.monotonic()
+    with pytest.raises(RedactionTimeout) as caught:
+        redactor.redact(f"card {CARD}", "c1")
+    assert time.monotonic() - began < 0.4
+    assert caught.value.limit_seconds == 0.05 and CARD not in str(caught.value)
+
+
+def test_text_that_is_not_a_string_is_refused(redactor: Redactor) -> None:
+    with pytest.raises(RedactionError):
+        redactor.redact(b"4111 1111 1111 1111", "c1")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- hidden characters
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "４１１１ １１１１ １１１１ １１１１",                 # full-width digits and spaces
+        "4111\u200b1111\u200b1111\u200b1111",               # zero-width spaces
+        "4111\u00a01111\u20091111\u202f1111",               # no-break and thin spaces
+        "4111\u20131111\u20131111\u20131111",               # en dashes
+        "\u202e4111 1111 1111 1111",                        # a right-to-left override in front
+        "4111 11\u00ad11 1111 1111",                        # a soft hyphen
+    ],
+)
+def test_hidden_spellings_are_detected_and_the_original_span_replaced(redactor: Redactor, spelled: str) -> None:
+    assert redactor.redact(CARD, "c1").text == "<CREDIT_CARD_1>"
+    text = f"card: {spelled}!"
+    result = redactor.redact(text, "c1")
+    entity = result.entities[0]
+    assert text[entity.start:entity.end].strip("\u202e") == spelled.strip("\u202e")
+    assert result.text in ("card: <CREDIT_CARD_1>!", "card: \u202e<CREDIT_CARD_1>!")
+    assert not any(ch.isdigit() for ch in result.text.replace("<CREDIT_CARD_1>", ""))
+
+
+def test_text_view_maps_back_to_the_original() -> None:
+    original = "a\u200bＢ c"
+    view = TextView.of(original)
+    assert view.text == "aB c"
+    assert view.to_original(1, 2) == (2, 3)
+    assert view.to_original(0, 4) == (0, 5)
+    ascii_view = TextView.of("plain")
+    assert ascii_view.text == "plain" and ascii_view.to_original(1, 3) == (1, 3)
+    with pytest.raises(ValueError):
+        view.to_original(2, 9)
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def test_overlapping_detections_merge_into_the_best_scored_type() -> None:
+    merged = merge_overlaps([
+        DetectedEntity("PHONE_NUMBER", 10, 20, 0.4),
+        DetectedEntity("CREDIT_CARD", 5, 15, 0.9),
+        DetectedEntity("PERSON", 30, 35, 0.8),
+    ])
+    assert merged == [DetectedEntity("CREDIT_CARD", 5, 20, 0.9), DetectedEntity("PERSON", 30, 35, 0.8)]
+    assert merge_overlaps([DetectedEntity("PIN", 0, 4, 0.5), DetectedEntity("PIN", 4, 8, 0.5)]) == [
+        DetectedEntity("PIN", 0, 4, 0.5), DetectedEntity("PIN", 4, 8, 0.5)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "second"),
+    [("CREDIT_CARD", "4111 1111", "4111-1111"), ("CREDIT_CARD", "４１１１", "4111"),
+     ("PERSON", "Ann  Lee", "ann lee"), ("EMAIL_ADDRESS", "A.B@EXAMPLE.COM", "a.b@example.com"),
+     ("PHONE_NUMBER", "(212) 555-0147", "212.555.0147")],
+)
+def test_spellings_of_one_value_normalise_alike(kind: str, first: str, second: str) -> None:
+    assert normalise(kind, first) == normalise(kind, second)
+
+
+def test_fingerprints_are_keyed_and_per_conversation() -> None:
+    one, other = Fingerprinter(b"1" * 32), Fingerprinter(b"2" * 32)
+    assert one("c1", "PIN", "1234") == one("c1", "PIN", "1234")
+    assert one("c1", "PIN", "1234") != one("c2", "PIN", "1234")
+    assert one("c1", "PIN", "1234") != other("c1", "PIN", "1234")
+    assert "1234" not in one("c1", "PIN", "1234")
+    with pytest.raises(ValueError):
+        Fingerprinter(b"short")
+
+
+def test_placeholders_parse() -> None:
+    assert placeholder("CREDIT_CARD", 3) == "<CREDIT_CARD_3>"
+    assert parse_placeholder(" <CREDIT_CARD_3> ") == ("CREDIT_CARD", 3)
+    assert parse_placeholder("<ONE_TIME_CODE_12>") == ("ONE_TIME_CODE", 12)
+    assert parse_placeholder("CREDIT_CARD_3") is None
+
+
+# --------------------------------------------------------------------------- policy
+
+
+def test_the_shipped_policy_covers_every_entity() -> None:
+    policy = Policy.load()
+    assert policy.entities == ALL_ENTITIES
+    assert policy.rule("CREDIT_CARD").action is Action.VAULT
+    assert all(0 <= rule.threshold <= 1 for rule in policy.rules.values())
+
+
+def test_defaults_apply_to_entities_without_settings() -> None:
+    policy = make_policy({"PIN": None, "PASSWORD": {"threshold": 0.8}},
+                         defaults={"threshold": 0.3, "action": "mask"})
+    assert policy.rule("PIN").threshold == 0.3 and policy.rule("PIN").action is Action.MASK
+    assert policy.rule("PASSWORD").threshold == 0.8
+
+
+@pytest.mark.parametrize(
+    ("document", "key", "words"),
+    [
+        ({"entities": {"BANANA": {}}}, "entities.BANANA", "unknown entity"),
+        ({"entities": {"PIN": {"action": "shred"}}}, "entities.PIN.action", "unknown action"),
+        ({"entities": {"PIN": {}}, "colour": "blue"}, "colour", "unknown key"),
+        ({"entities": {"PIN": {}}, "limits": {"max_char": 10}}, "limits.max_char", "unknown key"),
+        ({"entities": {"PIN": {"treshold": 0.5}}}, "entities.PIN.treshold", "unknown key"),
+        ({"entities": {"PIN": {"threshold": 1.5}}}, "entities.PIN.threshold", "from 0 to 1"),
+        ({"entities": {"PIN": {"threshold": "high"}}}, "entities.PIN.threshold", "from 0 to 1"),
+        ({"defaults": {"threshold": True}, "entities": {"PIN": {}}}, "defaults.threshold", "from 0 to 1"),
+        ({"entities": {"PIN": {}}, "limits": {"timeout_seconds": 0}}, "limits.timeout_seconds", "positive"),
+        ({"entities": {"PIN": {}}, "limits": {"max_chars": 10.5}}, "limits.max_chars", "whole number"),
+        ({"entities": {}}, "entities", "names no entity"),
+        ({"version": 2, "entities": {"PIN": {}}}, "version", "unsupported version"),
+        ({"entities": {"PIN": {}}, "metadata": {"allowed_keys": "locale"}}, "metadata.allowed_keys", "list"),
+        (["PIN"], "<top level>", "mapping"),
+    ],
+)
+def test_policy_errors_name_the_file_and_the_key(tmp_path: Path, document: Any, key: str, words: str) -> None:
+    path = tmp_path / "policy.yml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        Policy.load(path)
+    assert caught.value.source == str(path)
+    assert caught.value.key == key
+    assert str(caught.value).startswith(f"{path}: {key}: ")
+    assert words in str(caught.value)
+
+
+def test_unreadable_and_invalid_policy_files(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="cannot be read"):
+        Policy.load(tmp_path / "missing.yml")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("entities: [unclosed", encoding="utf-8")
+    with pytest.raises(PolicyError, match="not valid YAML") as caught:
+        Policy.load(broken)
+    assert caught.value.source == str(broken)
+
+
+def test_the_policy_path_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "env-policy.yml"
+    path.write_text(yaml.safe_dump({"entities": {"PIN": {"action": "mask"}}}), encoding="utf-8")
+    monkeypatch.setenv("FINBOT_PRIVACY_POLICY", str(path))
+    policy = Policy.load()
+    assert policy.entities == {"PIN"} and policy.source == str(path)
