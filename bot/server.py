@@ -81,7 +81,8 @@ class Servers:
         env = process_env({"FINBOT_VAR_DIR": str(self.project.var)})
         log_level = ["--debug"] if self.debug else []
         actions = [
-            sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port), *log_level,
+            sys.executable, "-m", "bot.action_server", "--actions", "actions", "--host", self.host,
+            "--port", str(self.actions_port), "--log-file", str(self.project.logs / "actions.log"), *log_level,
         ]
         rasa = [
             sys.executable, "-m", "rasa", "run",

@@ -30,6 +30,8 @@ STRUCTURAL_KEYS = frozenset({
     "hide_rule_turn", "processors", "active_loop", "is_interrupted", "rasa_version",
     "intent_ranking_confidence", "predicted_action", "retrieval_intent", "utter_action",
     "intent_response_key", "template_name", "response_selector_ranking_confidence",
+    "latest_action_name", "latest_input_channel", "latest_event_time", "followup_action", "paused",
+    "next_action", "version", "action_text_hash",
 })
 # Keys whose value is a dictionary of structure (an intent prediction).
 STRUCTURAL_DICTS = frozenset({"intent"})

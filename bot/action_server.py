@@ -1,0 +1,129 @@
+"""The action server, hardened: actions see placeholders only, errors never echo the request.
+
+``python -m bot.action_server --port 5055`` replaces ``rasa run actions``:
+
+- every action call is scrubbed (tracker events, latest message, slots) before
+  any action code or log sees it, so even a message that entered through
+  plain ``rasa shell`` reaches actions as placeholders;
+- an unexpected error answers a short JSON error, never the request body
+  (rasa-sdk's own handler returns the whole tracker);
+- every log record of the process is redacted (see bot.logs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import zlib
+from typing import Any, Dict, Optional
+
+from rasa_sdk import utils
+from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.runtime import shared_redactor
+from bot.stores.scrub import EventScrubber
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+# For the leak tests only: append every request body, as received, to this file.
+RECORD_ENV = "FINBOT_RECORD_ACTION_REQUESTS"
+
+
+def scrub_action_call(call: Dict[str, Any], scrubber: EventScrubber) -> Dict[str, Any]:
+    """The action call with its tracker redacted; the domain (our own responses) is left as it is."""
+    tracker = call.get("tracker")
+    if isinstance(tracker, dict):
+        conversation = str(tracker.get("sender_id") or call.get("sender_id") or "")
+        call = {**call, "tracker": scrubber.event(tracker, conversation)}
+    return call
+
+
+def parse_call(request: Request) -> Optional[Dict[str, Any]]:
+    body = request.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        return None
+    if request.headers.get("Content-Encoding") == "deflate":
+        body = zlib.decompress(body, bufsize=MAX_BODY_BYTES)
+    call = json.loads(body)
+    return call if isinstance(call, dict) else None
+
+
+def create_app(action_package: str, scrubber: EventScrubber) -> Sanic:
+    """The action server's Sanic app: rasa-sdk's executor behind our scrubbing and error handling."""
+    app = Sanic("finbot_actions", configure_logging=False)
+    executor = ActionExecutor()
+    executor.register_package(action_package)
+    record = os.environ.get(RECORD_ENV)
+
+    @app.get("/health")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/actions")
+    async def actions(_: Request) -> HTTPResponse:
+        return response.json([{"name": name} for name in executor.actions])
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        if record:
+            with open(record, "ab") as sink:
+                sink.write((request.body or b"") + b"\n")
+        try:
+            call = parse_call(request)
+        except (ValueError, zlib.error):
+            call = None
+        if call is None:
+            return response.json({"error": "the body must be a JSON object (at most 8 MB)"}, status=400)
+        utils.check_version_compatibility(call.get("version"))
+        call = scrub_action_call(call, scrubber)
+        try:
+            result = await executor.run(call)
+        except ActionExecutionRejection as error:
+            return response.json({"error": error.message, "action_name": error.action_name}, status=400)
+        except ActionNotFoundException as error:
+            logger.error("action not found: %s", error.action_name)
+            return response.json({"error": error.message, "action_name": error.action_name}, status=404)
+        return response.json(result)
+
+    @app.exception(Exception)
+    async def on_error(request: Request, error: Exception) -> HTTPResponse:
+        # Never the request body, never the exception text (it may quote tracker data).
+        logger.error("action server error on %s: %s", request.path, type(error).__name__)
+        status = getattr(error, "status_code", 500)
+        return response.json({"error": "the action server could not handle this request"}, status=status)
+
+    return app
+
+
+def main(argv: Optional[list] = None) -> None:
+    parser = argparse.ArgumentParser(description="finbot's action server")
+    parser.add_argument("--actions", default="actions", help="the package of actions")
+    parser.add_argument("--host", default=os.environ.get("SANIC_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--log-file", default=None)
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+
+    level = logging.DEBUG if args.debug else logging.INFO
+    utils.configure_colored_logging(level)
+    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file, level, None)
+    if args.log_file:
+        utils.configure_file_logging(logging.getLogger("bot"), args.log_file, level, None)
+    utils.update_sanic_log_level()
+    redactor = shared_redactor()  # also installs log redaction for this process
+    scrubber = EventScrubber(lambda text, conversation: redactor.redact(text, conversation).text)
+    app = create_app(args.actions, scrubber)
+    logger.info("action server listening on http://%s:%s", args.host, args.port)
+    app.run(args.host, args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Actions for testing the action server: one echoes what it was given, one fails."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+class ActionEcho(Action):
+    def name(self) -> Text:
+        return "action_echo"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        seen = {"text": tracker.latest_message.get("text"), "slots": tracker.current_slot_values(),
+                "events": tracker.events}
+        dispatcher.utter_message(text=json.dumps(seen))
+        return []
+
+
+class ActionFail(Action):
+    def name(self) -> Text:
+        return "action_fail"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        raise RuntimeError(f"failed on {tracker.latest_message.get('text')}")

@@ -1,0 +1,95 @@
+"""The hardened action server: actions get placeholders only; errors never echo the request."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator, Tuple
+
+import pytest
+
+from tests.support.servers import ROOT, free_port
+
+CARD = "4111 1111 1111 1111"
+
+
+@pytest.fixture(scope="module")
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[str, Path]]:
+    tmp = tmp_path_factory.mktemp("actions")
+    port = free_port()
+    env = dict(os.environ, FINBOT_VAR_DIR=str(tmp / "var"), PYTHONPATH=str(ROOT))
+    log = tmp / "actions.log"
+    command = [sys.executable, "-m", "bot.action_server", "--actions", "tests.support.echo_actions",
+               "--port", str(port), "--log-file", str(log), "--debug"]
+    out = open(tmp / "out.txt", "wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=2)
+            break
+        except (urllib.error.URLError, OSError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp / "out.txt").read_text()) from None
+            time.sleep(0.3)
+    yield url, tmp
+    process.terminate()
+    process.wait(timeout=20)
+    out.close()
+
+
+def post(url: str, body: bytes) -> Tuple[int, Any]:
+    request = urllib.request.Request(url + "/webhook", data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def call(action: str, text: str) -> bytes:
+    tracker = {
+        "sender_id": "c1",
+        "slots": {"payee": "Zebulon Quackenbush", "card": CARD},
+        "latest_message": {"text": text, "intent": {"name": "inform", "confidence": 1.0}, "entities": []},
+        "events": [{"event": "user", "timestamp": 1.0, "text": text, "parse_data": {"text": text}}],
+        "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen",
+    }
+    return json.dumps({"next_action": action, "sender_id": "c1", "tracker": tracker, "domain": {},
+                       "version": "3.6.21"}).encode()
+
+
+def test_actions_see_placeholders_only(action_server: Tuple[str, Path]) -> None:
+    url, _ = action_server
+    status, result = post(url, call("action_echo", f"my card is {CARD}"))
+    assert status == 200
+    seen = result["responses"][0]["text"]
+    assert CARD not in seen and CARD.replace(" ", "") not in seen and "Quackenbush" not in seen
+    assert json.loads(seen)["text"] == "my card is <CREDIT_CARD_1>"
+
+
+def test_errors_do_not_echo_the_request(action_server: Tuple[str, Path]) -> None:
+    url, tmp = action_server
+    status, body = post(url, call("action_fail", f"my card is {CARD}"))
+    assert status == 500
+    assert body == {"error": "the action server could not handle this request"}
+    logs = (tmp / "out.txt").read_text() + (tmp / "actions.log").read_text()
+    assert CARD not in logs and CARD.replace(" ", "") not in logs
+
+
+@pytest.mark.parametrize("body", [b"", b"{nope", b"[1,2]", b"\xff\xfe"])
+def test_bad_bodies_get_a_clear_error(action_server: Tuple[str, Path], body: bytes) -> None:
+    status, answer = post(action_server[0], body)
+    assert status == 400 and "JSON object" in answer["error"]
+
+
+def test_unknown_action_is_404(action_server: Tuple[str, Path]) -> None:
+    status, answer = post(action_server[0], call("action_missing", "hi"))
+    assert status == 404 and answer["action_name"] == "action_missing"
