@@ -33,7 +33,9 @@ def test_redact_jsonl_format() -> None:
     result = run("redact", "--jsonl", stdin=stdin)
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert [o["redacted"] for o in out] == ["card <CREDIT_CARD_1>", "card <CREDIT_CARD_1> again", "I earn $4,500 a month"]
+    assert [o["redacted"] for o in out] == [
+        "card <CREDIT_CARD_1>", "card <CREDIT_CARD_1> again", "I earn $4,500 a month",
+    ]
     entity = out[0]["entities"][0]
     assert set(entity) == {"type", "start", "end", "score"}
     assert (entity["type"], entity["start"], entity["end"]) == ("CREDIT_CARD", 5, 24)

@@ -83,7 +83,8 @@ def test_socketio_widget_protocol_with_redaction(assistant: RunningAssistant) ->
         try:
             await client.emit("session_request", {"session_id": "widget-1"})
             session = await asyncio.wait_for(confirmed, 10)
-            await client.emit("user_uttered", {"message": "my card is 5555 5555 5555 4444, hello", "session_id": session})
+            message = {"message": "my card is 5555 5555 5555 4444, hello", "session_id": session}
+            await client.emit("user_uttered", message)
             await client.emit("user_uttered", {"message": 42, "session_id": session})  # malformed
             messages = []
             while len(messages) < 3:

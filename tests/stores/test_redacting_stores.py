@@ -47,7 +47,8 @@ def leaky_tracker(sender: str = "c1") -> DialogueStateTracker:
         ),
         SlotSet("payee", NAME),
         SlotSet("account", {"iban": IBAN, "numbers": [4111111111111111]}),
-        BotUttered(f"Send to {NAME} at {IBAN}?", data={"buttons": [{"title": f"Yes, pay {NAME}", "payload": "/affirm"}]},
+        BotUttered(f"Send to {NAME} at {IBAN}?",
+                   data={"buttons": [{"title": f"Yes, pay {NAME}", "payload": "/affirm"}]},
                    metadata={"echo": CARD}),
         ActionExecuted("action_listen"),
     ]
