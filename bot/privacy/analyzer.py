@@ -39,7 +39,10 @@ def build_analyzer(
         # Presidio would silently load its predefined recognizers instead.
         raise ValueError("build_analyzer needs at least one recognizer")
     if nlp_engine is None:
-        nlp_engine = NerOnlyNlpEngine()
+        from bot.privacy.recognizers import ner_gate
+
+        ner_gate.warm_up()
+        nlp_engine = NerOnlyNlpEngine(ner_windows=ner_gate.windows)
         nlp_engine.load()
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE])
     return AnalyzerEngine(

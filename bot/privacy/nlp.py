@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
@@ -37,6 +37,23 @@ UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatiz
 SPACY_ENTITY_MAPPING = {"PERSON": "PERSON"}
 
 
+def _entities_in_windows(nlp: Language, doc: Doc, spans: List[Tuple[int, int]]) -> List[Span]:
+    """NER over the windows of ``doc`` in one pass; the entities as spans of ``doc``."""
+    pieces = [doc[start:end].as_doc() for start, end in spans]
+    joined = nlp.get_pipe("ner")(Doc.from_docs(pieces, ensure_whitespace=True))
+    offsets, total = [], 0
+    for (start, _), piece in zip(spans, pieces):
+        offsets.append((total, total + len(piece), start))
+        total += len(piece)
+    found: List[Span] = []
+    for ent in joined.ents:
+        for first, last, origin in offsets:
+            if first <= ent.start and ent.end <= last:
+                found.append(Span(doc, origin + ent.start - first, origin + ent.end - first, label=ent.label_))
+                break
+    return found
+
+
 def load_spacy_model(package: str = DEFAULT_MODEL, *, ner_only: bool = True) -> Language:
     """Load a spaCy pipeline from its installed Python package, never from the network."""
     try:
@@ -50,10 +67,21 @@ def load_spacy_model(package: str = DEFAULT_MODEL, *, ner_only: bool = True) -> 
     return nlp
 
 
-class NerOnlyNlpEngine(SpacyNlpEngine):
-    """A Presidio NLP engine running only spaCy's tokenizer and NER."""
+# Where NER should look: merged token windows [start, end) for a message's words, and its length.
+NerWindows = Callable[[Iterable[str], int], List[Tuple[int, int]]]
+# Above this share of a message's tokens, one pass over the whole message is cheaper than windows.
+WHOLE_DOC_SHARE = 0.7
 
-    def __init__(self, model_package: str = DEFAULT_MODEL) -> None:
+
+class NerOnlyNlpEngine(SpacyNlpEngine):
+    """A Presidio NLP engine running spaCy's tokenizer and NER, NER only where it is needed.
+
+    With ``ner_windows``, NER runs only on the token windows it returns (none:
+    no NER at all), joined into one document so the model is called once; the
+    entities found are mapped back onto the whole message.
+    """
+
+    def __init__(self, model_package: str = DEFAULT_MODEL, ner_windows: Optional[NerWindows] = None) -> None:
         super().__init__(
             models=[{"lang_code": LANGUAGE, "model_name": model_package}],
             ner_model_configuration=NerModelConfiguration(
@@ -63,6 +91,22 @@ class NerOnlyNlpEngine(SpacyNlpEngine):
             ),
         )
         self.model_package = model_package
+        self.ner_windows = ner_windows
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        if not self.nlp:
+            raise ValueError("NLP engine is not loaded. Consider calling .load()")
+        nlp: Language = self.nlp[language]
+        if self.ner_windows is None:
+            return self._doc_to_nlp_artifact(nlp(text), language)
+        doc = nlp.make_doc(text)
+        spans = self.ner_windows([token.text for token in doc], len(doc))
+        covered = sum(end - start for start, end in spans)
+        if covered >= WHOLE_DOC_SHARE * len(doc):
+            doc = nlp.get_pipe("ner")(doc)
+        elif spans:
+            doc.ents = _entities_in_windows(nlp, doc, spans)
+        return self._doc_to_nlp_artifact(doc, language)
 
     def load(self) -> None:
         self.nlp = {LANGUAGE: load_spacy_model(self.model_package)}  # type: ignore[assignment]

@@ -12,9 +12,9 @@ from typing import List
 
 from presidio_analyzer import EntityRecognizer
 
-from bot.privacy.recognizers import addresses, banking, cards, contact, government, names, secrets
+from bot.privacy.recognizers import addresses, banking, cards, contact, government, names, phones, secrets
 
-FAMILIES = (cards, banking, government, contact, secrets, names, addresses)
+FAMILIES = (cards, banking, government, contact, phones, secrets, names, addresses)
 
 
 def all_recognizers() -> List[EntityRecognizer]:

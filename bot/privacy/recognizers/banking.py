@@ -31,7 +31,9 @@ class IbanCodeRecognizer(ClassPatternRecognizer):
             "iban",
             rf"\b[a-z]{{2}}\d{{2}}(?:[ -]?[a-z0-9]{{4}})(?:[ -]?{_IBAN_GROUP}){{1,6}}{_IBAN_TAIL}\b",
             0.5,
-        )
+        ),
+        # Written without spaces, the whole word is the candidate (letters may end it: CH...SLLQYC).
+        Pattern("iban (compact)", r"\b[a-z]{2}\d{2}[a-z0-9]{11,30}\b", 0.5),
     ]
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
@@ -72,6 +74,12 @@ class AccountNumberRecognizer(ClassPatternRecognizer):
             rf"(?<={_ACCOUNT_CUE}){_AFTER_SORT_CUE}\d{{6,17}}{NUM_END}{_AMOUNT_AFTER}",
             0.6,
         ),
+        # After a UK sort code ("12-34-56 / 12345678"): the pair is how a payee is given.
+        Pattern(
+            "account number after a sort code",
+            r"(?<=(?<![\d.,/-])(?:\d{2}-\d{2}-\d{2}|\d{2} \d{2} \d{2}|\d{6})\s*[/,]?\s*)\d{8}(?![\w]|[-/.,]\d)",
+            0.6,
+        ),
         Pattern(
             "bare account number",
             rf"{NUM_START}{_AMOUNT_WORDS}{_AFTER_SORT_CUE}\d{{6,17}}{NUM_END}{_AMOUNT_AFTER}",
@@ -109,6 +117,10 @@ class SortCodeRecognizer(ClassPatternRecognizer):
     PATTERNS = [
         Pattern("sort code after cue", rf"(?<={_SORT_CUE}[^\d\n]{{0,30}}){_SORT_CODE}", 0.6),
         Pattern("sort code before cue", rf"{_SORT_CODE}(?=[^\d\n]{{0,20}}{_SORT_CUE})", 0.6),
+        # "sort 65 05 06": the bare word is enough when the value has the grouped sort-code shape.
+        Pattern("grouped after 'sort'", r"(?<=\bsort\b\W{0,3})(?<![\d.,/-])\d{2}([- ])\d{2}\1\d{2}(?![\w]|[-/.]\d)", 0.6),
+        # The UK way of giving a payee: sort code, then the 8-digit account number.
+        Pattern("before an account number", rf"{_SORT_CODE}(?=\s*[/,]?\s*\d{{8}}(?!\d))", 0.6),
     ]
 
 

@@ -49,6 +49,30 @@ class PaymentCardRecognizer(ClassPatternRecognizer):
         return bool(_PLAUSIBLE_IIN.fullmatch(digits)) and luhn.is_valid(digits)
 
 
+# Maestro issues 12-digit cards too (IIN 50, 56-69).
+_MAESTRO_12 = regex.compile(r"(?:50|5[6-9]|6\d)\d{10}")
+
+
+class ShortMaestroCardRecognizer(ClassPatternRecognizer):
+    """12-digit Maestro card numbers: Luhn-valid with a Maestro prefix, and a card word nearby.
+
+    Twelve digits are also the length of many references, so unlike longer
+    cards these need context ("card", "maestro", "debit").
+    """
+
+    ENTITY = "CREDIT_CARD"
+    PATTERNS = [
+        Pattern("maestro (contiguous)", rf"{_CARD_START}\d{{12}}(?![\d]|[ -]\d)", 0.3),
+        Pattern("maestro (4-4-4)", rf"{_CARD_START}\d{{4}}([ -])\d{{4}}\1\d{{4}}(?!\d|[ -]\d)", 0.3),
+    ]
+    CONTEXT = ["card", "cards", "maestro", "debit", "cardnumber"]
+
+    def validate_result(self, pattern_text: str) -> Optional[bool]:
+        """None (keep the weak score, context decides) for a Luhn-valid Maestro number; False otherwise."""
+        digits = _NON_DIGIT.sub("", pattern_text)
+        return None if _MAESTRO_12.fullmatch(digits) and luhn.is_valid(digits) else False
+
+
 _EXPIRY_CUE = (
     r"\b(?:exp(?:iry|iration|ires|ired|iring)?|valid\s+(?:thru|through|until|till|to)"
     r"|good\s+(?:thru|through))\b\.?"
@@ -103,4 +127,4 @@ class CardCvvRecognizer(ClassPatternRecognizer):
 
 def recognizers() -> List[EntityRecognizer]:
     """Fresh instances of the card recognizers."""
-    return [PaymentCardRecognizer(), CardExpiryRecognizer(), CardCvvRecognizer()]
+    return [PaymentCardRecognizer(), ShortMaestroCardRecognizer(), CardExpiryRecognizer(), CardCvvRecognizer()]

@@ -52,6 +52,10 @@ _UK_BARE = regex.compile(r"0\d{10}")
 _CALL_CUE = regex.compile(r"\b(?:call|ring|text|phone|mobile|cell|tel|reach)\b\W{0,3}(?:\w+\W{1,3}){0,2}$", regex.I)
 
 
+# Four dot-separated groups of 1-3 digits is an IP address, whatever libphonenumber thinks.
+_IPV4_SHAPE = regex.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
 def _glued(text: str, start: int, end: int) -> bool:
     """True when the span touches a letter or digit: part of an identifier such as "A123-4567-8901"."""
     return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())
@@ -101,7 +105,7 @@ class PhoneNumberRecognizer(EntityRecognizer):
         best: Dict[Tuple[int, int], float] = {}
         for region in self.REGIONS:
             for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
-                if _glued(text, match.start, match.end):
+                if _glued(text, match.start, match.end) or _IPV4_SHAPE.fullmatch(match.raw_string):
                     continue
                 score = self._score(match)
                 if score == self.BARE_SCORE and _CALL_CUE.search(text, max(0, match.start - 40), match.start):

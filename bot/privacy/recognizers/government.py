@@ -78,7 +78,7 @@ class DriverLicenseRecognizer(ClassPatternRecognizer):
     ENTITY = "DRIVER_LICENSE"
     PATTERNS = [
         Pattern("uk driving licence", r"(?<![\w-])[a-z9]{5}\d{6}[a-z9]{2}\d[a-z]{2}(?:\d{2})?(?![\w-])", 0.4),
-        Pattern("us letters and digits", r"(?<![\w-])[a-z]{1,2}\d{4,14}(?![\w-])", 0.2),
+        Pattern("us letters and digits", r"(?<![\w-])[a-z]{1,2}\d{4,14}[a-z]?(?![\w-])", 0.2),
         Pattern(
             "us grouped (FL, IL)",
             r"(?<![\w-])[a-z]\d{3}-(?:\d{3}-\d{2}-\d{3}-\d|\d{4}-\d{4})(?![\w-])",

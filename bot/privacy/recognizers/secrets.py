@@ -32,6 +32,12 @@ class PinRecognizer(ClassPatternRecognizer):
             rf"(?<=\bpin(?:\s*(?:number|code|no\.?|#))?{cue_gap(_COPULA)})\d{{4,6}}{_DIGITS_END}",
             CUE_SCORE,
         ),
+        # "my PIN was 475821 or 1820": every alternative offered is a PIN.
+        Pattern(
+            "pin alternative",
+            r"(?<=\bpin\b[^.?!\n]{0,30}?\d{4,6}\s*(?:,|or|and|/)\s*(?:maybe\s+|perhaps\s+)?)\d{4,6}(?![\w]|[.,/-]\d)",
+            CUE_SCORE,
+        ),
         Pattern(
             "pin before cue",
             r"(?<![\w.,/-])\d{4,6}(?=\s+(?:is|was)\s+(?:my|the|our)\s+(?:new\s+|old\s+)?pin\b)",

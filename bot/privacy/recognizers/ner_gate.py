@@ -1,0 +1,54 @@
+"""Which words of a message spaCy's NER needs to look at.
+
+The NER pass is most of the engine's time, and the only recognizer that reads
+it (PERSON) uses it for Title-case words alone. So the engine runs NER only
+when a message holds a Title-case word that could be a name (not a common
+English word, or a common word that is also a given name or surname: "Mark"),
+and then only on a window of words around each such word.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, List, Tuple
+
+from bot.privacy.recognizers._lexicon import common_words, fold, person_names
+
+WINDOW_BEFORE = 4
+WINDOW_AFTER = 4
+
+
+@lru_cache(maxsize=50_000)
+def could_be_name(word: str) -> bool:
+    """True for a Title-case word whose reading NER should settle.
+
+    A common English word that is no name ("How", "Savings") needs no NER, and
+    neither does an unambiguous known name ("Jennifer", "Kowalski"): the name
+    rules know it. Left are unknown words ("Quackenbush", "Innography") and
+    words that are both ("Mark", "Grant", "Chase").
+    """
+    if len(word) < 2 or not word[0].isupper() or not any(ch.islower() for ch in word[1:]):
+        return False
+    folded = fold(word.rstrip("'s").rstrip("’s"))
+    common, name = folded in common_words(), folded in person_names()
+    return common == name
+
+
+def windows(words: Iterable[str], length: int) -> List[Tuple[int, int]]:
+    """Merged token windows ``[start, end)`` around every word that could be a name."""
+    spans: List[Tuple[int, int]] = []
+    for index, word in enumerate(words):
+        if not could_be_name(word):
+            continue
+        start, end = max(0, index - WINDOW_BEFORE), min(length, index + WINDOW_AFTER + 1)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def warm_up() -> None:
+    """Load the word lists now rather than on the first message."""
+    common_words()
+    person_names()
