@@ -118,7 +118,9 @@ class SortCodeRecognizer(ClassPatternRecognizer):
         Pattern("sort code after cue", rf"(?<={_SORT_CUE}[^\d\n]{{0,30}}){_SORT_CODE}", 0.6),
         Pattern("sort code before cue", rf"{_SORT_CODE}(?=[^\d\n]{{0,20}}{_SORT_CUE})", 0.6),
         # "sort 65 05 06": the bare word is enough when the value has the grouped sort-code shape.
-        Pattern("grouped after 'sort'", r"(?<=\bsort\b\W{0,3})(?<![\d.,/-])\d{2}([- ])\d{2}\1\d{2}(?![\w]|[-/.]\d)", 0.6),
+        Pattern(
+            "grouped after 'sort'", r"(?<=\bsort\b\W{0,3})(?<![\d.,/-])\d{2}([- ])\d{2}\1\d{2}(?![\w]|[-/.]\d)", 0.6
+        ),
         # The UK way of giving a payee: sort code, then the 8-digit account number.
         Pattern("before an account number", rf"{_SORT_CODE}(?=\s*[/,]?\s*\d{{8}}(?!\d))", 0.6),
     ]
