@@ -90,9 +90,10 @@ def validate(project: Project) -> None:
 @pass_project
 def run(project: Project, host: str, port: int, actions_port: int, debug: bool) -> None:
     """Train if needed, then start the action server and the Rasa server until Ctrl-C."""
-    from bot.server import ServerError, Servers
+    from bot.server import ServerError, Servers, stop_on_sigterm
     from bot.training import train as train_model
 
+    stop_on_sigterm()
     model = train_model(project)
     servers = Servers(project, model, host=host, port=port, actions_port=actions_port, debug=debug)
     try:
@@ -130,13 +131,14 @@ def shell(project: Project, port: int, actions_port: int, connect: Optional[str]
     """
     import asyncio
 
-    from bot.server import ServerError, Servers
+    from bot.server import ServerError, Servers, stop_on_sigterm
     from bot.shell import converse
     from bot.training import train as train_model
 
     if connect:
         asyncio.run(converse(connect.rstrip("/")))
         return
+    stop_on_sigterm()
     model = train_model(project)
     servers = Servers(project, model, port=port, actions_port=actions_port, quiet=True)
     try:

@@ -139,6 +139,15 @@ class Servers:
             time.sleep(0.5)
 
 
+def stop_on_sigterm() -> None:
+    """Make SIGTERM end the process like Ctrl-C does, so the servers it started are stopped too."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 @contextlib.contextmanager
 def running(servers: Servers) -> Iterator[Servers]:
     """Start ``servers`` and stop them when the block ends, however it ends."""

@@ -93,9 +93,24 @@ def run_assistant(tmp: Path, extra_env: Optional[Dict[str, str]] = None) -> Iter
         yield assistant
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)  # what Ctrl-C does
+            process.send_signal(signal.SIGTERM)  # what a service manager does; Ctrl-C takes the same path
             try:
                 process.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        orphans = _children_alive(var_dir)
+        if orphans:
+            subprocess.run(["pkill", "-f", str(var_dir)], check=False)
+            raise RuntimeError(f"finbot run left servers running: {orphans}")
+
+
+def _children_alive(var_dir: Path, wait: float = 20.0) -> List[str]:
+    """The command lines of processes still running with ``var_dir`` in them, after up to ``wait`` s."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = subprocess.run(["pgrep", "-af", str(var_dir)], capture_output=True, text=True).stdout.splitlines()
+        found = [line for line in found if "pgrep" not in line]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
