@@ -43,9 +43,30 @@ NAME_BEFORE_RE = re.compile(
     r"(?:to|from|for))" + _END
 )
 # After the run: "Alba, my landlord", "Alba is my sister", "Raimond, can you ...".
+# A person does things and has things: "Zama is from ...", "Aki shouted at", "Gregorina's address",
+# and a speaker is named before a colon and a quote ('Kalman: "Who are you?"').
+_PERSON_VERB = (
+    r"(?:said|says|shouted|yelled|asked|asks|told|tells|replied|replies|whispered|spent|spends|gave|"
+    r"had\s+given|has\s+given|lives|lived|works|worked|moved|wants|wanted|thinks|thought|emailed|texted|"
+    r"called\s+(?:me|us)|is\s+from|was\s+from|is\s+(?:very|so|such|always|never|a\s+very)|"
+    r"was\s+(?:very|so|a\s+huge)|is\s+a\s+(?:very\s+)?(?:sympathetic|nice|good|kind|great|reliable)\s+person)"
+)
+_PERSONAL_THING = (
+    r"(?:address|phone|number|email|e-mail|account|card|birthday|house|flat|car|wife|husband|son|daughter|"
+    r"mother|father|mum|mom|dad|brother|sister|boss|novel|book|songs?|album|fans?)"
+)
 NAME_AFTER_RE = re.compile(
     r"^(?:\s*,?\s*(?:is|was|'s)?\s*(?:my|our|his|her|their)\s+" + _KIN + r"\b"
-    r"|\s*,\s*(?:can|could|would|will)\s+(?:i|you|we)\b|\s*,\s*please\b)"
+    r"|\s*,\s*(?:can|could|would|will)\s+(?:i|you|we)\b|\s*,\s*please\b"
+    r"|\s+" + _PERSON_VERB + r"\b"
+    r"|'s\s+" + _PERSONAL_THING + r"\b"
+    r"|\s*:\s*\\?[\"“])"
+)
+# Before the run: "says Yudina.", "starring Bang", "why is Avtorhan so", "speak to Raimond".
+PERSON_BEFORE_RE = re.compile(
+    r"(?:\b(?:says|said|starring|featuring|directed\s+by|written\s+by|sung\s+by|ex-\w+|why\s+is|"
+    r"why\s+was|where\s+is|who\s+is|speak\s+(?:to|with)|talk\s+(?:to|with)|founders?:?(?:\s+\w+,)*)"
+    r")[\s:,\"“]*$"
 )
 WEAK_BEFORE_RE = re.compile(
     r"(?:\b(?:to|for|with|and|from|by|hi|hello|hey|dear|thanks|thank\s+you|cheers|ask|asked|tell|told|"
@@ -62,7 +83,7 @@ def cue_level(text: str, start: int, end: int) -> int:
         return STRONG
     if SIGN_OFF_RE.search(before) and not after.strip(" .!\n"):
         return STRONG
-    if NAME_BEFORE_RE.search(before) or NAME_AFTER_RE.match(after):
+    if NAME_BEFORE_RE.search(before) or NAME_AFTER_RE.match(after) or PERSON_BEFORE_RE.search(before):
         return NAME_CUE
     if WEAK_BEFORE_RE.search(before):
         return WEAK

@@ -14,8 +14,8 @@ from typing import Iterable, List, Tuple
 
 from bot.privacy.recognizers._lexicon import common_words, fold, person_names
 
-WINDOW_BEFORE = 4
-WINDOW_AFTER = 4
+WINDOW_BEFORE = 3
+WINDOW_AFTER = 3
 
 
 @lru_cache(maxsize=50_000)

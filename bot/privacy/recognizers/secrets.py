@@ -56,11 +56,12 @@ _NOT_A_PASSWORD = (
     r"(?!(?:not|too|the|a|an|my|your|his|her|their|it|this|that|wrong|incorrect|correct|right|expired"
     r"|locked|invalid|reset|changed|required|weak|strong|being|very|so|also|just|same|different|working"
     r"|case|long|short|easy|hard|secure|safe|empty|blank|forgotten|lost|still|now|no|none|missing"
-    r"|compromised|stolen|saved|stored|in|on|at|for|and|or)\b)"
+    r"|compromised|stolen|saved|stored|in|on|at|for|and|or|denied|rejected|declined|blocked|accepted"
+    r"|refused|disabled|hacked|requested|needed|asked|sent|updated|used|shown|displayed|known)\b)"
 )
 _PASSWORD_SEP = (
     r"(?:\s*[:=]\s*|\s+(?:is|was|will\s+be|should\s+be|is\s+now|is\s+still|(?:set|changed|reset|updated)"
-    r"(?:\s+it)?\s+to|to)\s+)"
+    r"(?:\s+it)?\s+to)\s+)"
 )
 _QUOTE_OPEN = r"[\"'“‘]"
 _QUOTE_CLOSE = r"[\"'”’]"
@@ -80,6 +81,12 @@ class PasswordRecognizer(ClassPatternRecognizer):
             "password after cue",
             rf"(?<={_PASSWORD_CUE}{_PASSWORD_SEP}){_NOT_A_PASSWORD}(?!{_QUOTE_OPEN})"
             r"[^\s\"“”]{3,63}[^\s\"'“”’.,;:)]",
+            CUE_SCORE,
+        ),
+        Pattern(
+            "password after 'changed my password to'",
+            rf"(?<=\b(?:changed|set|reset|updated|switched)\s+(?:my\s+|the\s+|our\s+)?{_PASSWORD_CUE}\s+to\s+)"
+            rf"{_NOT_A_PASSWORD}(?!{_QUOTE_OPEN})[^\s\"“”]{{3,63}}[^\s\"'“”’.,;:)]",
             CUE_SCORE,
         ),
         Pattern(

@@ -16,7 +16,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from bot.privacy.analyzer import build_analyzer
 from bot.privacy.nlp import LANGUAGE, NerOnlyNlpEngine
-from bot.privacy.recognizers import banking, cards, contact, government, secrets
+from bot.privacy.recognizers import banking, cards, contact, government, phones, secrets
 
 # The engine keeps a result whose final score reaches this.
 THRESHOLD = 0.5
@@ -25,6 +25,7 @@ FAMILIES: Dict[str, ModuleType] = {
     "banking": banking,
     "government": government,
     "contact": contact,
+    "phones": phones,
     "secrets": secrets,
 }
 ALL = "all"

@@ -225,3 +225,32 @@ _AMOUNTS = st.one_of(
 def test_money_rates_and_years_kept(detect: Detect, amount: str, template: str) -> None:
     text = template.format(amount)
     assert not detect("all", text), text
+
+
+@pytest.mark.parametrize(
+    "text, entity, value",
+    [
+        ("please send it to IBAN CH6290084D0SMA2SLLQYC by Friday", "IBAN_CODE", "CH6290084D0SMA2SLLQYC"),
+        ("Can you pay Gillian Mason - 342026 / 84965100 - £1,200 rent", "SORT_CODE", "342026"),
+        ("Can you pay Gillian Mason - 342026 / 84965100 - £1,200 rent", "ACCOUNT_NUMBER", "84965100"),
+        ("pay KEITH MILLS 17-82-91 67059094 for the rent", "SORT_CODE", "17-82-91"),
+        ("pay KEITH MILLS 17-82-91 67059094 for the rent", "ACCOUNT_NUMBER", "67059094"),
+        ("my account no. is 89068808, sort 65 05 06, bank is Chase", "SORT_CODE", "65 05 06"),
+    ],
+)
+def test_uk_payee_details_and_compact_ibans(
+    assert_detected: AssertDetected, text: str, entity: str, value: str
+) -> None:
+    assert_detected("banking", text, entity, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sort of 12 34 56 people asked",
+        "sort the 3 files by date",
+        "we moved 12-03-20 and 12345678 is just a count",
+    ],
+)
+def test_sort_word_without_a_sort_code_shape(assert_not_detected: AssertNotDetected, text: str) -> None:
+    assert_not_detected("banking", text, "SORT_CODE")

@@ -172,3 +172,26 @@ def test_luhn_valid_cards_always_found(detect: Detect, card: str, before: str, a
 def test_arbitrary_text_never_raises(detect: Detect, text: str) -> None:
     for result in detect("cards", text):
         assert 0 <= result.start < result.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("card: 5018 1992 0452 - is this a maestro?", "5018 1992 0452"),
+        ("my maestro card 501819920452", "501819920452"),
+    ],
+)
+def test_twelve_digit_maestro_with_a_card_word(assert_detected: AssertDetected, text: str, value: str) -> None:
+    assert_detected("cards", text, "CREDIT_CARD", value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reference 501819920452 on the statement",  # Luhn-valid, but no card word
+        "card 5018 1992 0453",  # checksum fails
+        "card 4018 1992 0452",  # not a Maestro prefix
+    ],
+)
+def test_twelve_digits_need_a_card_word_and_checksum(assert_not_detected: AssertNotDetected, text: str) -> None:
+    assert_not_detected("cards", text, "CREDIT_CARD")

@@ -129,3 +129,23 @@ def test_no_pin_without_the_word(detect: Detect, text: str) -> None:
 def test_arbitrary_text_never_raises(detect: Detect, text: str) -> None:
     for result in detect("secrets", text):
         assert 0 <= result.start < result.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("I forgot whether my PIN was 475821 or 1820", "1820"),
+        ("I forgot whether my PIN was 475821 or 1820", "475821"),
+        ("the pin is 1234 or maybe 5678", "5678"),
+    ],
+)
+def test_every_pin_offered_is_a_pin(assert_detected: AssertDetected, text: str, value: str) -> None:
+    assert_detected("secrets", text, "PIN", value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My passcode was denied.", "I don't have my passcode to access the app.", "my password was rejected again"],
+)
+def test_words_about_a_password_are_not_the_password(assert_not_detected: AssertNotDetected, text: str) -> None:
+    assert_not_detected("secrets", text, "PASSWORD")
