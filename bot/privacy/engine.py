@@ -17,6 +17,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
+from bot.privacy.analyzer import ChatAnalyzerEngine, build_analyzer
 from bot.privacy.errors import InputTooLarge, PrivacyError, RedactionError, RedactionTimeout
 from bot.privacy.nlp import LANGUAGE
 from bot.privacy.placeholders import (
@@ -107,14 +108,15 @@ class Redactor:
         index: Optional[PlaceholderIndex] = None,
         fingerprint_key: Optional[bytes] = None,
     ) -> None:
-        from bot.privacy.analyzer import build_analyzer
-
         self.policy = policy or Policy.load()
         self.analyzer = analyzer or build_analyzer()
         self.vault = vault
         self.index = index or InMemoryPlaceholderIndex(ttl_seconds=self.policy.vault_ttl_seconds)
         self._fingerprint = Fingerprinter(fingerprint_key or os.urandom(32))
         self._entities = sorted(self.policy.entities)
+        self._thresholds = {name: rule.threshold for name, rule in self.policy.rules.items()}
+        if isinstance(self.analyzer, ChatAnalyzerEngine):
+            self.analyzer.prepare(self._entities)
         # Detection runs in a worker so that a time limit can be enforced.
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
 
@@ -151,9 +153,11 @@ class Redactor:
 
     def _detect(self, text: str) -> List[DetectedEntity]:
         view = TextView.of(text)
-        results: List[RecognizerResult] = self.analyzer.analyze(
-            text=view.text, language=LANGUAGE, entities=self._entities
-        )
+        results: List[RecognizerResult]
+        if isinstance(self.analyzer, ChatAnalyzerEngine):
+            results = self.analyzer.detect(view.text, self._thresholds)
+        else:
+            results = self.analyzer.analyze(text=view.text, language=LANGUAGE, entities=self._entities)
         protected = [m.span() for m in PLACEHOLDER_PATTERN.finditer(view.text)]
         found = []
         for result in results:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
@@ -38,19 +38,26 @@ SPACY_ENTITY_MAPPING = {"PERSON": "PERSON"}
 
 
 def _entities_in_windows(nlp: Language, doc: Doc, spans: List[Tuple[int, int]]) -> List[Span]:
-    """NER over the windows of ``doc`` in one pass; the entities as spans of ``doc``."""
-    pieces = [doc[start:end].as_doc() for start, end in spans]
-    joined = nlp.get_pipe("ner")(Doc.from_docs(pieces, ensure_whitespace=True))
-    offsets, total = [], 0
-    for (start, _), piece in zip(spans, pieces):
-        offsets.append((total, total + len(piece), start))
-        total += len(piece)
+    """NER over the windows of ``doc`` in one pass; the entities as spans of ``doc``.
+
+    The windows' tokens are laid end to end in one new document (cheaper than
+    slicing and joining documents), each window ending with a space.
+    """
+    words: List[str] = []
+    spaces: List[bool] = []
+    origins: List[int] = []  # joined token index -> doc token index
+    for start, end in spans:
+        for index in range(start, end):
+            token = doc[index]
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_) or index == end - 1)
+            origins.append(index)
+    joined = nlp.get_pipe("ner")(Doc(nlp.vocab, words=words, spaces=spaces))
     found: List[Span] = []
     for ent in joined.ents:
-        for first, last, origin in offsets:
-            if first <= ent.start and ent.end <= last:
-                found.append(Span(doc, origin + ent.start - first, origin + ent.end - first, label=ent.label_))
-                break
+        first, last = origins[ent.start], origins[ent.end - 1]
+        if last - first == ent.end - 1 - ent.start:  # not across two windows
+            found.append(Span(doc, first, last + 1, label=ent.label_))
     return found
 
 
@@ -67,8 +74,8 @@ def load_spacy_model(package: str = DEFAULT_MODEL, *, ner_only: bool = True) -> 
     return nlp
 
 
-# Where NER should look: merged token windows [start, end) for a message's words, and its length.
-NerWindows = Callable[[Iterable[str], int], List[Tuple[int, int]]]
+# Where NER should look: merged token windows [start, end), given the text and its (offset, word) tokens.
+NerWindows = Callable[[str, Sequence[Tuple[int, str]]], List[Tuple[int, int]]]
 # Above this share of a message's tokens, one pass over the whole message is cheaper than windows.
 WHOLE_DOC_SHARE = 0.7
 
@@ -100,7 +107,7 @@ class NerOnlyNlpEngine(SpacyNlpEngine):
         if self.ner_windows is None:
             return self._doc_to_nlp_artifact(nlp(text), language)
         doc = nlp.make_doc(text)
-        spans = self.ner_windows([token.text for token in doc], len(doc))
+        spans = self.ner_windows(text, [(token.idx, token.text) for token in doc])
         covered = sum(end - start for start, end in spans)
         if covered >= WHOLE_DOC_SHARE * len(doc):
             doc = nlp.get_pipe("ner")(doc)

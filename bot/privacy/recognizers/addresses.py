@@ -74,7 +74,16 @@ def _city_state_zip_re() -> Pattern[str]:
 
 
 def find_addresses(text: str) -> List[Tuple[int, int, float]]:
-    """(start, end, score) of each address in ``text``, merged, non-overlapping and in order."""
+    """(start, end, score) of each address in ``text``, merged, non-overlapping and in order.
+
+    The NER gate, the name rules and this recognizer all ask for one message in
+    turn: the last few answers are kept (process memory only, a handful of messages).
+    """
+    return list(_find_addresses(text))
+
+
+@lru_cache(maxsize=4)
+def _find_addresses(text: str) -> Tuple[Tuple[int, int, float], ...]:
     mode = case_mode(text)
     parser = Parser(text, mode)
     spans: List[Tuple[int, int, float]] = []
@@ -93,7 +102,7 @@ def find_addresses(text: str) -> List[Tuple[int, int, float]]:
         boundary = not before or not before[-1].isalnum()
         if boundary and words.POSTCODE_CUE_RE.search(before) and (mode != "mixed" or match.group().isupper()):
             spans.append((match.start(), match.end(), SCORE_SUPPORTED))
-    return _merge(text, spans)
+    return tuple(_merge(text, spans))
 
 
 def _supported(text: str, span: Tuple[int, int, int], pieces: int, strength: int) -> bool:

@@ -10,10 +10,14 @@ and then only on a window of words around each such word.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, List, Tuple
+from typing import List, Sequence, Tuple
 
-from bot.privacy.recognizers._lexicon import common_words, fold, person_names
+from bot.privacy.recognizers._lexicon import common_words, countries, fold, person_names, place_names
+from bot.privacy.recognizers.addresses import find_addresses
 
+# Titles, suffixes and company forms: they sit next to names, they are not names.
+_NOT_NAMES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "jr", "sr", "phd", "md", "inc", "ltd",
+                        "llc", "plc", "co", "corp", "gmbh"})
 WINDOW_BEFORE = 3
 WINDOW_AFTER = 3
 
@@ -29,16 +33,27 @@ def could_be_name(word: str) -> bool:
     """
     if len(word) < 2 or not word[0].isupper() or not any(ch.islower() for ch in word[1:]):
         return False
-    folded = fold(word.rstrip("'s").rstrip("’s"))
+    for suffix in ("'s", "’s", "."):
+        if word.endswith(suffix):
+            word = word[: -len(suffix)]
+    folded = fold(word)
+    if folded in _NOT_NAMES or folded in countries() or folded in place_names():
+        return False  # places are kept, and the name rules know them
     common, name = folded in common_words(), folded in person_names()
-    return common == name
+    return not common and not name
 
 
-def windows(words: Iterable[str], length: int) -> List[Tuple[int, int]]:
-    """Merged token windows ``[start, end)`` around every word that could be a name."""
+def windows(text: str, tokens: Sequence[Tuple[int, str]]) -> List[Tuple[int, int]]:
+    """Merged token windows ``[start, end)`` around every word that could be a name.
+
+    ``tokens`` are (offset, text) pairs. Words inside a street address ("Kromwater",
+    "Zoetermeer") are the address recognizer's, not NER's.
+    """
+    length = len(tokens)
+    addresses = find_addresses(text) if any(ch.isdigit() for ch in text) else []
     spans: List[Tuple[int, int]] = []
-    for index, word in enumerate(words):
-        if not could_be_name(word):
+    for index, (offset, word) in enumerate(tokens):
+        if not could_be_name(word) or any(start <= offset < end for start, end, _ in addresses):
             continue
         start, end = max(0, index - WINDOW_BEFORE), min(length, index + WINDOW_AFTER + 1)
         if spans and start <= spans[-1][1]:
@@ -52,3 +67,5 @@ def warm_up() -> None:
     """Load the word lists now rather than on the first message."""
     common_words()
     person_names()
+    countries()
+    place_names()
