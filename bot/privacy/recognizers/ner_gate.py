@@ -55,12 +55,26 @@ def windows(text: str, tokens: Sequence[Tuple[int, str]]) -> List[Tuple[int, int
     for index, (offset, word) in enumerate(tokens):
         if not could_be_name(word) or any(start <= offset < end for start, end, _ in addresses):
             continue
+        if _next_to_known_given_name(tokens, index):
+            continue  # "Cynthia Ottarsdóttir": the name rules take the pair on the given name's evidence
         start, end = max(0, index - WINDOW_BEFORE), min(length, index + WINDOW_AFTER + 1)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], end))
         else:
             spans.append((start, end))
     return spans
+
+
+def _known_given_name(word: str) -> bool:
+    if len(word) < 2 or not word[0].isupper() or not word[1:].islower():
+        return False
+    folded = fold(word)
+    return folded in person_names().first and folded not in common_words()
+
+
+def _next_to_known_given_name(tokens: Sequence[Tuple[int, str]], index: int) -> bool:
+    """Whether the word before ``index`` is an unambiguous given name ("Cynthia" before a surname)."""
+    return index > 0 and _known_given_name(tokens[index - 1][1])
 
 
 def warm_up() -> None:
