@@ -140,12 +140,17 @@ class Servers:
 
 
 def stop_on_sigterm() -> None:
-    """Make SIGTERM end the process like Ctrl-C does, so the servers it started are stopped too."""
+    """Make SIGTERM and SIGINT end the process like Ctrl-C does, so the servers it started are stopped too.
+
+    SIGINT is set explicitly: a process started in the background by a
+    non-interactive shell inherits it ignored, and Ctrl-C would then do nothing.
+    """
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
 
 
 @contextlib.contextmanager
