@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[2]
 NETGUARD_SITE = Path(__file__).resolve().parent / "netguard_site"
@@ -61,7 +61,9 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def run_assistant(tmp: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[RunningAssistant]:
+def run_assistant(
+    tmp: Path, extra_env: Optional[Dict[str, str]] = None, run_args: Sequence[str] = ()
+) -> Iterator[RunningAssistant]:
     """``finbot run`` on free ports with ``tmp/var`` as runtime state; stopped with Ctrl-C at the end."""
     port, actions_port = free_port(), free_port()
     var_dir = tmp / "var"
@@ -76,7 +78,10 @@ def run_assistant(tmp: Path, extra_env: Optional[Dict[str, str]] = None) -> Iter
         "SANIC_NO_UVLOOP": "true",
     })
     env.update(extra_env or {})
-    command = [str(FINBOT), "--var-dir", str(var_dir), "run", "--port", str(port), "--actions-port", str(actions_port)]
+    command = [
+        str(FINBOT), "--var-dir", str(var_dir), "run", "--port", str(port), "--actions-port", str(actions_port),
+        *run_args,
+    ]
     with open(output, "wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     assistant = RunningAssistant(

@@ -1,0 +1,210 @@
+"""Canary identifiers of every type the engine detects, in many formats, and how to find them in a sink.
+
+Every value is fake (Faker with a fixed seed, published test card numbers,
+generated checksums). A canary knows the forms a leak could take: the value
+as typed, digits only, lower case, without separators; short secrets are
+searched together with their cue, so that "4821" in a timestamp is no hit.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterator, List, Pattern
+
+from faker import Faker
+from stdnum import iban, luhn
+from stdnum.us import rtn
+
+SEPARATORS = re.compile(r"[\s.\-/()]")
+
+
+def flexible(value: str) -> str:
+    """A regex for ``value``'s letters and digits in order, with up to 3 separators between them."""
+    chars = [ch for ch in value.lower() if ch.isalnum()]
+    return r"[\W_]{0,3}".join(re.escape(ch) for ch in chars)
+
+
+@dataclass
+class Canary:
+    """One fake identifier, the message that carries it, and the patterns that find a leak of it."""
+
+    kind: str
+    value: str
+    message: str
+    cue_patterns: List[Pattern[str]] = field(default_factory=list)
+
+    def patterns(self) -> List[Pattern[str]]:
+        """How a leak would look in a lower-cased sink, in any normalised form.
+
+        Long numbers: their digits in order, any separators between, not inside a
+        longer run of digits; also all but the last 4 digits. Values with letters:
+        their letters and digits in order. Short numbers (a PIN) only with their cue.
+        """
+        found = list(self.cue_patterns)
+        digits = re.sub(r"\D", "", self.value)
+        if any(ch.isalpha() for ch in self.value):
+            found.append(re.compile(flexible(self.value)))
+        elif len(digits) >= 8:
+            for part in (digits, digits[:-4]):
+                if len(part) >= 6:
+                    found.append(re.compile(r"(?<!\d)" + flexible(part) + r"(?!\d)"))
+        return found
+
+
+def normalise(text: str) -> str:
+    return SEPARATORS.sub("", text.lower())
+
+
+def _cards(rng: random.Random) -> Iterator[str]:
+    for prefix, length in [("4", 16), ("51", 16), ("2221", 16), ("34", 15), ("6011", 16), ("4", 19), ("6759", 16)]:
+        body = prefix + "".join(rng.choice("0123456789") for _ in range(length - len(prefix) - 1))
+        yield body + luhn.calc_check_digit(body)
+
+
+def _group(number: str, separator: str) -> str:
+    return separator.join(number[i:i + 4] for i in range(0, len(number), 4))
+
+
+def _iban(rng: random.Random) -> str:
+    country, bank = rng.choice([("DE", ""), ("GB", "NWBK"), ("NL", "ABNA"), ("FR", ""), ("ES", "")])
+    length = {"DE": 18, "GB": 14, "NL": 10, "FR": 23, "ES": 20}[country]
+    for _ in range(50):
+        bban = bank + "".join(rng.choice("0123456789") for _ in range(length))
+        value = country + iban.calc_check_digits(country + "00" + bban) + bban
+        if iban.is_valid(value):
+            return value
+    return "DE89370400440532013000"
+
+
+def _routing(rng: random.Random) -> str:
+    while True:
+        body = rng.choice(["02", "01", "11", "12", "26", "07"]) + "".join(rng.choice("0123456789") for _ in range(6))
+        value = body + rtn.calc_check_digit(body)
+        if rtn.is_valid(value):
+            return value
+
+
+def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
+    """``count`` canary messages, cycling through every kind and format."""
+    fake = Faker(["en_US", "en_GB"])
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    makers: List[Callable[[], Canary]] = []
+
+    def card() -> Canary:
+        number = next(_cards(rng)) if rng.random() < 0.3 else rng.choice(list(_cards(rng)))
+        typed = rng.choice([number, _group(number, " "), _group(number, "-")])
+        message = rng.choice([
+            "my card number is {v}, can you check it?", "Card {v} was declined at the shop",
+            "I lost my card ({v}) yesterday", "please freeze {v} now",
+        ]).format(v=typed)
+        return Canary("CREDIT_CARD", typed, message)
+
+    def iban_() -> Canary:
+        value = _iban(rng)
+        typed = rng.choice([value, " ".join(value[i:i + 4] for i in range(0, len(value), 4)), value.lower()])
+        return Canary("IBAN_CODE", typed, f"send 200 euros to {typed} please")
+
+    def ssn() -> Canary:
+        area, group, serial = rng.randint(100, 665), rng.randint(10, 99), rng.randint(1000, 9999)
+        sep = rng.choice(["-", " ", "."])
+        typed = f"{area}{sep}{group}{sep}{serial}"
+        return Canary("US_SSN", typed, rng.choice(["my SSN is {v}", "social security number: {v}"]).format(v=typed))
+
+    def phone() -> Canary:
+        typed = rng.choice([
+            f"(212) 555-01{rng.randint(10, 99)}", f"+1 415 555 01{rng.randint(10, 99)}",
+            f"07700 900{rng.randint(100, 999)}", f"+44 20 7946 0{rng.randint(100, 999)}",
+        ])
+        return Canary("PHONE_NUMBER", typed, f"call me on {typed} after 5pm")
+
+    def email() -> Canary:
+        typed = fake.user_name() + str(rng.randint(10, 99)) + "@" + fake.free_email_domain()
+        return Canary("EMAIL_ADDRESS", typed, f"my email is {typed}, write to me there")
+
+    def person() -> Canary:
+        name = f"{fake.first_name()} {fake.last_name()}"
+        typed = rng.choice([name, name.lower(), name.upper()])
+        message = rng.choice(["my name is {v}", "please send it to {v}", "hi, I'm {v} and I need help"]).format(v=typed)
+        return Canary("PERSON", typed, message)
+
+    def address() -> Canary:
+        typed = rng.choice([
+            f"{rng.randint(10, 9999)} {fake.street_name()}, {fake.city()}",
+            f"Flat {rng.randint(1, 40)}, {rng.randint(1, 200)} {fake.last_name()} Road, London SW1A 1AA",
+        ])
+        return Canary("ADDRESS", typed, f"I moved to {typed} last month")
+
+    def routing() -> Canary:
+        typed = _routing(rng)
+        return Canary("ROUTING_NUMBER", typed, f"the routing number is {typed}")
+
+    def account() -> Canary:
+        typed = "".join(rng.choice("0123456789") for _ in range(rng.choice([8, 10, 12])))
+        return Canary("ACCOUNT_NUMBER", typed, rng.choice(["my account number is {v}", "acct no. {v}"]).format(v=typed))
+
+    def sort_code() -> Canary:
+        a, b, c = (rng.randint(10, 99) for _ in range(3))
+        typed = f"{a}-{b}-{c}"
+        return Canary("SORT_CODE", typed, f"sort code {typed}", [re.compile(rf"(?<!\d){a}\W?{b}\W?{c}(?!\d)")])
+
+    def nino() -> Canary:
+        typed = rng.choice(["AB", "CE", "JH", "PR"]) + f"{rng.randint(100000, 999999)}" + rng.choice("ABCD")
+        return Canary("UK_NINO", typed, f"my national insurance number is {typed}")
+
+    def passport() -> Canary:
+        typed = f"{rng.randint(500000000, 599999999)}"
+        return Canary("PASSPORT", typed, f"my passport number is {typed}")
+
+    def licence() -> Canary:
+        typed = rng.choice("ABCDEFGHJKMNPRSTWY") + f"{rng.randint(1000000, 9999999)}"
+        return Canary("DRIVER_LICENSE", typed, f"my driver's license is {typed}")
+
+    def birth() -> Canary:
+        day, month, year = rng.randint(10, 28), rng.randint(10, 12), rng.randint(1950, 1999)
+        typed = rng.choice([f"{month}/{day}/{year}", f"{year}-{month}-{day}"])
+        return Canary("DATE_OF_BIRTH", typed, f"I was born on {typed}", [re.compile(rf"born\W+on\W+{flexible(typed)}")])
+
+    def ip() -> Canary:
+        typed = f"{rng.randint(11, 99)}.{rng.randint(100, 250)}.{rng.randint(100, 250)}.{rng.randint(2, 250)}"
+        return Canary("IP_ADDRESS", typed, f"I logged in from {typed} today")
+
+    def pin() -> Canary:
+        typed = f"{rng.randint(10000, 999999)}"
+        return Canary("PIN", typed, f"my PIN is {typed}", [re.compile(rf"(?<!\d){typed}(?!\d)")])
+
+    def password() -> Canary:
+        typed = fake.password(length=12, special_chars=False)
+        return Canary("PASSWORD", typed, f"my password is {typed}")
+
+    def otp() -> Canary:
+        typed = f"{rng.randint(100, 999)} {rng.randint(100, 999)}"
+        return Canary("ONE_TIME_CODE", typed, f"the code you sent is {typed}",
+                      [re.compile(rf"code\W*(?:you\W*sent\W*)?(?:is\W*)?{flexible(typed)}")])
+
+    def security_answer() -> Canary:
+        typed = fake.last_name() + fake.last_name().lower()
+        return Canary("SECURITY_ANSWER", typed, f"my mother's maiden name is {typed}")
+
+    def card_with_budget() -> Canary:
+        number = next(_cards(rng))
+        typed = _group(number, " ")
+        return Canary("CREDIT_CARD", typed, f"I earn 3200 a month and my card is {typed}, how should I budget?")
+
+    makers = [card, iban_, ssn, phone, email, person, address, routing, account, sort_code, nino, passport,
+              licence, birth, ip, pin, password, otp, security_answer, card_with_budget]
+    return [makers[index % len(makers)]() for index in range(count)]
+
+
+def search(sinks: Dict[str, str], canaries: List[Canary]) -> List[str]:
+    """Every "KIND value-hash in SINK" where a canary is found (the value itself is not repeated)."""
+    lowered = {name: text.lower() for name, text in sinks.items()}
+    hits = []
+    for index, canary in enumerate(canaries):
+        patterns = canary.patterns()
+        for name, text in lowered.items():
+            if any(pattern.search(text) for pattern in patterns):
+                hits.append(f"canary #{index} ({canary.kind}) in {name}")
+    return hits

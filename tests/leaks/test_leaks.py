@@ -1,0 +1,157 @@
+"""The leak suite: canaries through every entry point, then every sink searched. Zero hits.
+
+Entry points: the REST channel and the socket.io channel (a real socket.io
+client). Sinks: every file under var/ (tracker and event databases, vault,
+logs) except the key file, both servers' captured output, and every request
+the action server received (recorded before it scrubs anything).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+import socketio
+
+from tests.leaks.canaries import Canary, generate, search
+from tests.support.servers import RunningAssistant, run_assistant
+
+pytestmark = pytest.mark.servers
+
+CANARIES = generate()
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    tmp = tmp_path_factory.mktemp("leaks")
+    env = {"FINBOT_RECORD_ACTION_REQUESTS": str(tmp / "action-requests.jsonl")}
+    with run_assistant(tmp, extra_env=env, run_args=["--debug"]) as running:
+        yield running
+
+
+def send_rest(assistant: RunningAssistant, canaries: List[Canary]) -> List[str]:
+    replies = []
+    for index, canary in enumerate(canaries):
+        reply = assistant.say(f"rest-{index % 25}", canary.message)
+        replies.append(" ".join(message.get("text", "") for message in reply))
+    return replies
+
+
+async def send_socketio(url: str, canaries: List[Canary]) -> List[dict]:
+    client = socketio.AsyncClient(reconnection=False)
+    received: asyncio.Queue = asyncio.Queue()
+    client.on("bot_uttered", received.put_nowait)
+    await client.connect(url, socketio_path="/socket.io", transports=["websocket"])
+    answers = []
+    try:
+        for index, canary in enumerate(canaries):
+            session = f"widget-{index % 25}"
+            await client.emit("session_request", {"session_id": session})
+            await client.emit("user_uttered", {"message": canary.message, "session_id": session})
+            answers.append(await asyncio.wait_for(received.get(), 60))  # the notice comes first,
+            answers.append(await asyncio.wait_for(received.get(), 60))  # then at least one reply,
+            while True:  # then whatever else the answer holds, until the channel falls quiet
+                try:
+                    answers.append(await asyncio.wait_for(received.get(), 0.3))
+                except asyncio.TimeoutError:
+                    break
+    finally:
+        await client.disconnect()
+    return answers
+
+
+def sinks(assistant: RunningAssistant) -> Dict[str, str]:
+    found: Dict[str, str] = {}
+    for path in sorted(assistant.var_dir.rglob("*")):
+        if path.is_file() and path.parent.name != "keys":
+            found[str(path.relative_to(assistant.var_dir))] = path.read_bytes().decode("latin-1")
+    found["servers' output"] = assistant.read_output()
+    requests = assistant.var_dir.parent / "action-requests.jsonl"
+    found["action server requests"] = requests.read_text(errors="replace") if requests.exists() else ""
+    return found
+
+
+@pytest.fixture(scope="module")
+def conversations(assistant: RunningAssistant) -> Dict[str, list]:
+    rest = send_rest(assistant, CANARIES)
+    widget = asyncio.run(send_socketio(assistant.rasa_url, CANARIES))
+    return {"rest": rest, "socketio": widget}
+
+
+def test_every_canary_was_hidden_and_the_user_told(conversations: Dict[str, list]) -> None:
+    assert len(conversations["rest"]) == len(CANARIES) >= 200
+    told = [reply for reply in conversations["rest"] if "I hid the" in reply]
+    assert len(told) == len(CANARIES), [r for r in conversations["rest"] if "I hid the" not in r][:5]
+    notices = [m for m in conversations["socketio"] if "I hid the" in str(m.get("text"))]
+    assert len(notices) == len(CANARIES)
+
+
+def test_no_sink_holds_any_canary(assistant: RunningAssistant, conversations: Dict[str, list]) -> None:
+    found = sinks(assistant)
+    assert {"tracker.db", "events.db", "vault.db", "servers' output", "action server requests"} <= set(found)
+    assert len(found["action server requests"]) > 0, "the action server was never called"
+    hits = search(found, CANARIES)
+    assert hits == [], f"{len(hits)} leaks: {hits[:20]}"
+
+
+def test_the_search_finds_a_planted_canary(assistant: RunningAssistant, conversations: Dict[str, list]) -> None:
+    found = sinks(assistant)
+    for canary in CANARIES[:25]:
+        planted = dict(found)
+        planted["tracker.db"] = found["tracker.db"] + canary.message
+        assert search(planted, [canary]) == [f"canary #0 ({canary.kind}) in tracker.db"], canary.kind
+
+
+def test_the_stores_hold_placeholders(assistant: RunningAssistant, conversations: Dict[str, list]) -> None:
+    with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
+        texts = [json.loads(row[0]).get("text") or "" for row in db.execute("SELECT data FROM events")]
+    assert sum("<CREDIT_CARD_" in text for text in texts) >= 2 * sum(c.kind == "CREDIT_CARD" for c in CANARIES)
+    with sqlite3.connect(assistant.var_dir / "events.db") as db:
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] > 2 * len(CANARIES)
+
+
+BAD_BODIES = [
+    (b"", 400), (b"   ", 400), (b"{nope", 400), (b"[1]", 400), (b"\xff\xfe\x00", 400),
+    (b'{"sender": 5, "message": "hi"}', 400), (b'{"sender": "bad", "message": ["hi"]}', 400),
+    (b'{"sender": "bad", "message": "\\u0000\\u0001"}', 400), (b'{"sender": "bad", "message": "   "}', 400),
+    (b'{"sender": "bad", "message": "' + b"a" * (1024 * 1024) + b'"}', 413),
+]
+
+
+@pytest.mark.parametrize("body, status", BAD_BODIES, ids=[f"bad-{i}" for i in range(len(BAD_BODIES))])
+def test_bad_input_gets_a_clear_error_and_the_server_stays_up(
+    assistant: RunningAssistant, body: bytes, status: int
+) -> None:
+    with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
+        before = db.execute("SELECT count(*) FROM events WHERE sender_id = 'rest-1'").fetchone()[0]
+    request = urllib.request.Request(assistant.rasa_url + "/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=30)
+    assert caught.value.code == status
+    assert "error" in json.loads(caught.value.read())
+    assert "Hello" in " ".join(m.get("text", "") for m in assistant.say("still-up", "hi"))
+    with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
+        after = db.execute("SELECT count(*) FROM events WHERE sender_id = 'rest-1'").fetchone()[0]
+    assert after == before
+
+
+def test_fail_closed_refuses_and_keeps_nothing(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yml"
+    shipped = (Path(__file__).resolve().parents[2] / "bot" / "privacy" / "policy.yml").read_text()
+    policy.write_text(shipped.replace("timeout_seconds: 2.0", "timeout_seconds: 0.000001"))
+    canary = CANARIES[0]
+    with run_assistant(tmp_path, extra_env={"FINBOT_PRIVACY_POLICY": str(policy)}) as running:
+        reply = " ".join(m.get("text", "") for m in running.say("closed", canary.message))
+        assert "couldn't process that message safely" in reply
+        found = sinks(running)
+    assert search(found, [canary]) == []
+    with sqlite3.connect(running.var_dir / "tracker.db") as db:
+        users = db.execute("SELECT count(*) FROM events WHERE sender_id = 'closed' AND type_name = 'user'").fetchone()
+    assert users[0] == 0
