@@ -11,6 +11,8 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -18,6 +20,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from bot.privacy.analyzer import ChatAnalyzerEngine, build_analyzer
+from bot.privacy.continuation import continuation, still_unfinished, unfinished
 from bot.privacy.errors import InputTooLarge, PrivacyError, RedactionError, RedactionTimeout
 from bot.privacy.nlp import LANGUAGE
 from bot.privacy.placeholders import (
@@ -32,6 +35,9 @@ from bot.privacy.textview import TextView
 from bot.privacy.vault import Vault
 
 logger = logging.getLogger(__name__)
+
+# How long an unfinished identifier waits for its continuation in the next message.
+CONTINUATION_SECONDS = 300.0
 
 # Log records made in these threads are withheld by bot.logs: they may quote the text being redacted.
 WORKER_THREAD_PREFIX = "redact"
@@ -117,6 +123,9 @@ class Redactor:
         self._thresholds = {name: rule.threshold for name, rule in self.policy.rules.items()}
         if isinstance(self.analyzer, ChatAnalyzerEngine):
             self.analyzer.prepare(self._entities)
+        # Per conversation, the type (never the value) of an identifier a message left unfinished.
+        self._pending: Dict[str, Tuple[str, int, float]] = {}
+        self._pending_lock = threading.Lock()
         # Detection runs in a worker so that a time limit can be enforced.
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
 
@@ -171,8 +180,13 @@ class Redactor:
         return merge_overlaps(found)
 
     def redact(self, text: str, conversation: str) -> Redaction:
-        """``text`` with every detected identifier replaced, numbered within ``conversation``."""
+        """``text`` with every detected identifier replaced, numbered within ``conversation``.
+
+        An identifier left unfinished at the end of the previous message of the
+        conversation continues at the start of this one, and is replaced too.
+        """
         entities = self.detect(text)
+        entities = self._carry_over(text, conversation, entities)
         replacements = [self._replacement(text, entity, conversation) for entity in entities]
         pieces: List[str] = []
         cursor = 0
@@ -182,6 +196,37 @@ class Redactor:
             cursor = replacement.entity.end
         pieces.append(text[cursor:])
         return Redaction("".join(pieces), tuple(replacements))
+
+    def _carry_over(self, text: str, conversation: str, entities: List[DetectedEntity]) -> List[DetectedEntity]:
+        """Add the continuation of an unfinished identifier; remember one this message leaves unfinished."""
+        now = time.monotonic()
+        with self._pending_lock:
+            pending = self._pending.pop(conversation, None)
+            for stale in [c for c, (_, _, until) in self._pending.items() if until < now]:
+                del self._pending[stale]
+        carried: Optional[Tuple[str, int]] = None
+        continued: Optional[Tuple[int, int]] = None
+        if pending is not None and pending[2] >= now and pending[0] in self.policy.rules:
+            kind, given = pending[0], pending[1]
+            view = TextView.of(text)
+            span = continuation(view.text, kind)
+            if span is not None:
+                start, end = view.to_original(*span)
+                continued = (start, end)
+                entities = merge_overlaps([*entities, DetectedEntity(kind, start, end, 1.0)])
+                still = still_unfinished(kind, given, view.text, span)
+                if still is not None:
+                    carried = (kind, still)
+        # What this message itself leaves unfinished (the continuation it carried does not count again).
+        own = [(e.type, e.start, e.end) for e in entities if continued is None or not (
+            e.start < continued[1] and continued[0] < e.end)]
+        left = unfinished(text, own)
+        if left is not None:
+            carried = left
+        if carried is not None:
+            with self._pending_lock:
+                self._pending[conversation] = (carried[0], carried[1], now + CONTINUATION_SECONDS)
+        return entities
 
     def _replacement(self, text: str, entity: DetectedEntity, conversation: str) -> Replacement:
         value = text[entity.start:entity.end]

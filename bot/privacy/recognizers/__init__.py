@@ -12,9 +12,19 @@ from typing import List
 
 from presidio_analyzer import EntityRecognizer
 
-from bot.privacy.recognizers import addresses, banking, cards, contact, government, names, phones, secrets
+from bot.privacy.recognizers import (
+    addresses,
+    banking,
+    cards,
+    contact,
+    government,
+    names,
+    partial,
+    phones,
+    secrets,
+)
 
-FAMILIES = (cards, banking, government, contact, phones, secrets, names, addresses)
+FAMILIES = (cards, banking, government, contact, phones, secrets, names, addresses, partial)
 
 
 def all_recognizers() -> List[EntityRecognizer]:
