@@ -179,7 +179,7 @@ def redact(text: Tuple[str, ...], jsonl: bool, policy: Optional[str]) -> None:
     lines = [" ".join(text)] if text else (raw.decode("utf-8", "replace").rstrip("\r\n") for raw in sys.stdin.buffer)
     for line in lines:
         try:
-            click.echo(redactor.redact(line, conversation="cli").text)
+            click.echo(redactor.redact(line, conversation="cli", carry=True).text)
         except PrivacyError as error:
             raise click.ClickException(f"refused: {error}") from error
 

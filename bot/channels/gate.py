@@ -51,9 +51,10 @@ class PrivacyGate:
         """A gate on the process-wide redactor for this policy and var folder."""
         return cls(shared_redactor(policy_path, var_dir))
 
-    async def redact(self, text: str, conversation: str) -> Redaction:
+    async def redact(self, text: str, conversation: str, carry: bool = False) -> Redaction:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, functools.partial(self.redactor.redact, text, conversation))
+        call = functools.partial(self.redactor.redact, text, conversation, carry=carry)
+        return await loop.run_in_executor(None, call)
 
     async def scrub_metadata(self, metadata: Any, conversation: str) -> Dict[str, Any]:
         """Only the policy's allowed keys, with scalar values; strings redacted like messages."""
@@ -73,7 +74,7 @@ class PrivacyGate:
         """``message`` with its text and metadata redacted; raises PrivacyError to refuse it."""
         conversation = str(message.sender_id)
         text = message.text if isinstance(message.text, str) else ""
-        redaction = await self.redact(text, conversation)
+        redaction = await self.redact(text, conversation, carry=True)
         metadata = await self.scrub_metadata(message.metadata, conversation)
         admitted = UserMessage(
             redaction.text,

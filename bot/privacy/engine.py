@@ -179,14 +179,17 @@ class Redactor:
             found.append(DetectedEntity(result.entity_type, start, end, float(result.score)))
         return merge_overlaps(found)
 
-    def redact(self, text: str, conversation: str) -> Redaction:
+    def redact(self, text: str, conversation: str, *, carry: bool = False) -> Redaction:
         """``text`` with every detected identifier replaced, numbered within ``conversation``.
 
-        An identifier left unfinished at the end of the previous message of the
-        conversation continues at the start of this one, and is replaced too.
+        With ``carry`` (a person's messages, in order, as the channels pass them),
+        an identifier left unfinished at the end of the previous message continues
+        at the start of this one, and is replaced too. Stores and logs, which
+        redact the same conversation's texts again, leave it off.
         """
         entities = self.detect(text)
-        entities = self._carry_over(text, conversation, entities)
+        if carry:
+            entities = self._carry_over(text, conversation, entities)
         replacements = [self._replacement(text, entity, conversation) for entity in entities]
         pieces: List[str] = []
         cursor = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Pattern
+from typing import Callable, Dict, Iterator, List, Optional, Pattern
 
 from faker import Faker
 from stdnum import iban, luhn
@@ -34,6 +34,11 @@ class Canary:
     value: str
     message: str
     cue_patterns: List[Pattern[str]] = field(default_factory=list)
+    followup: Optional[str] = None  # the rest of a value split over two messages
+
+    @property
+    def messages(self) -> List[str]:
+        return [self.message] + ([self.followup] if self.followup else [])
 
     def patterns(self) -> List[Pattern[str]]:
         """How a leak would look in a lower-cased sink, in any normalised form.
@@ -193,7 +198,25 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
         typed = _group(number, " ")
         return Canary("CREDIT_CARD", typed, f"I earn 3200 a month and my card is {typed}, how should I budget?")
 
-    makers = [card, iban_, ssn, phone, email, person, address, routing, account, sort_code, nino, passport,
+    def split_card() -> Canary:
+        number = next(_cards(rng))
+        while len(number) != 16:
+            number = next(_cards(rng))
+        first, second = _group(number[:8], " "), _group(number[8:], " ")
+        halves = [re.compile(r"(?<!\d)" + flexible(half) + r"(?!\d)") for half in (first, second)]
+        return Canary("CREDIT_CARD", number, f"my card number is {first}", halves, followup=second)
+
+    def split_account() -> Canary:
+        typed = "".join(rng.choice("0123456789") for _ in range(10))
+        return Canary("ACCOUNT_NUMBER", typed, "my account number is", followup=typed)
+
+    def split_iban() -> Canary:
+        value = _iban(rng)
+        first, second = value[:12], value[12:]
+        pattern = re.compile(flexible(first))
+        return Canary("IBAN_CODE", value, f"IBAN {first}", [pattern], followup=second)
+
+    makers = [split_card, split_account, split_iban, card, iban_, ssn, phone, email, person, address, routing, account, sort_code, nino, passport,
               licence, birth, ip, pin, password, otp, security_answer, card_with_budget]
     return [makers[index % len(makers)]() for index in range(count)]
 

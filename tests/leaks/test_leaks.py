@@ -38,8 +38,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
 def send_rest(assistant: RunningAssistant, canaries: List[Canary]) -> List[str]:
     replies = []
     for index, canary in enumerate(canaries):
-        reply = assistant.say(f"rest-{index % 25}", canary.message)
-        replies.append(" ".join(message.get("text", "") for message in reply))
+        for message in canary.messages:
+            reply = assistant.say(f"rest-{index % 25}", message)
+            replies.append(" ".join(part.get("text", "") for part in reply))
     return replies
 
 
@@ -53,14 +54,16 @@ async def send_socketio(url: str, canaries: List[Canary]) -> List[dict]:
         for index, canary in enumerate(canaries):
             session = f"widget-{index % 25}"
             await client.emit("session_request", {"session_id": session})
-            await client.emit("user_uttered", {"message": canary.message, "session_id": session})
-            answers.append(await asyncio.wait_for(received.get(), 60))  # the notice comes first,
-            answers.append(await asyncio.wait_for(received.get(), 60))  # then at least one reply,
-            while True:  # then whatever else the answer holds, until the channel falls quiet
-                try:
-                    answers.append(await asyncio.wait_for(received.get(), 0.3))
-                except asyncio.TimeoutError:
-                    break
+            for message in canary.messages:
+                await client.emit("user_uttered", {"message": message, "session_id": session})
+                answers.append(await asyncio.wait_for(received.get(), 60))  # the notice (or the reply)
+                quiet = 5.0  # the reply follows a notice at once; after it, the channel falls quiet
+                while True:
+                    try:
+                        answers.append(await asyncio.wait_for(received.get(), quiet))
+                    except asyncio.TimeoutError:
+                        break
+                    quiet = 0.3
     finally:
         await client.disconnect()
     return answers
@@ -85,11 +88,13 @@ def conversations(assistant: RunningAssistant) -> Dict[str, list]:
 
 
 def test_every_canary_was_hidden_and_the_user_told(conversations: Dict[str, list]) -> None:
-    assert len(conversations["rest"]) == len(CANARIES) >= 200
+    # Each message with a value in it gets the notice; "my account number is" alone has none yet.
+    with_value = [m for c in CANARIES for m in c.messages if m != "my account number is"]
+    assert len(CANARIES) >= 200 and len(conversations["rest"]) == sum(len(c.messages) for c in CANARIES)
     told = [reply for reply in conversations["rest"] if "I hid the" in reply]
-    assert len(told) == len(CANARIES), [r for r in conversations["rest"] if "I hid the" not in r][:5]
+    assert len(told) == len(with_value), [r for r in conversations["rest"] if "I hid the" not in r][:5]
     notices = [m for m in conversations["socketio"] if "I hid the" in str(m.get("text"))]
-    assert len(notices) == len(CANARIES)
+    assert len(notices) == len(with_value)
 
 
 def test_no_sink_holds_any_canary(assistant: RunningAssistant, conversations: Dict[str, list]) -> None:
@@ -104,7 +109,7 @@ def test_the_search_finds_a_planted_canary(assistant: RunningAssistant, conversa
     found = sinks(assistant)
     for canary in CANARIES[:25]:
         planted = dict(found)
-        planted["tracker.db"] = found["tracker.db"] + canary.message
+        planted["tracker.db"] = found["tracker.db"] + " ".join(canary.messages)
         assert search(planted, [canary]) == [f"canary #0 ({canary.kind}) in tracker.db"], canary.kind
 
 

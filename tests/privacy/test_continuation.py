@@ -17,7 +17,7 @@ def redactor() -> Iterator[Redactor]:
 
 
 def conversation(redactor: Redactor, name: str, messages: List[str]) -> List[str]:
-    return [redactor.redact(message, name).text for message in messages]
+    return [redactor.redact(message, name, carry=True).text for message in messages]
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,11 @@ def test_nothing_is_carried_when_nothing_was_left_unfinished(redactor: Redactor,
 
 
 def test_the_carry_belongs_to_its_conversation(redactor: Redactor) -> None:
-    assert redactor.redact("my card number is 4111 1111", "one").text == "my card number is <CREDIT_CARD_1>"
-    assert redactor.redact("1111 1111", "other").text == "1111 1111"
-    assert redactor.redact("1111 1111", "one").text == "<CREDIT_CARD_2>"
-    assert redactor.redact("2222 2222", "one").text == "2222 2222"  # only the next message continues it
+    def say(text: str, conversation: str) -> str:
+        return redactor.redact(text, conversation, carry=True).text
+
+    assert say("my card number is 4111 1111", "one") == "my card number is <CREDIT_CARD_1>"
+    assert say("1111 1111", "other") == "1111 1111"
+    assert redactor.redact("1111 1111 is in my tracker", "one").text == "1111 1111 is in my tracker"  # a store
+    assert say("1111 1111", "one") == "<CREDIT_CARD_2>"
+    assert say("2222 2222", "one") == "2222 2222"  # only the next message continues it
