@@ -216,8 +216,10 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
         pattern = re.compile(flexible(first))
         return Canary("IBAN_CODE", value, f"IBAN {first}", [pattern], followup=second)
 
-    makers = [split_card, split_account, split_iban, card, iban_, ssn, phone, email, person, address, routing, account, sort_code, nino, passport,
-              licence, birth, ip, pin, password, otp, security_answer, card_with_budget]
+    makers = [
+        split_card, split_account, split_iban, card, iban_, ssn, phone, email, person, address, routing, account,
+        sort_code, nino, passport, licence, birth, ip, pin, password, otp, security_answer, card_with_budget,
+    ]
     return [makers[index % len(makers)]() for index in range(count)]
 
 
