@@ -160,3 +160,18 @@ def test_fail_closed_refuses_and_keeps_nothing(tmp_path: Path) -> None:
     with sqlite3.connect(running.var_dir / "tracker.db") as db:
         users = db.execute("SELECT count(*) FROM events WHERE sender_id = 'closed' AND type_name = 'user'").fetchone()
     assert users[0] == 0
+
+
+def test_metadata_is_scrubbed_and_unknown_keys_dropped(assistant: RunningAssistant) -> None:
+    card = "5555 5555 5555 4444"
+    assistant.post("/webhooks/rest/webhook", {
+        "sender": "meta-1", "message": "hello",
+        "metadata": {"locale": f"en-GB {card}", "tracking": card, "nested": {"card": card}, "timezone": 60},
+    })
+    with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
+        rows = [json.loads(r[0]) for r in db.execute(
+            "SELECT data FROM events WHERE sender_id = 'meta-1' AND type_name = 'user'")]
+    metadata = rows[-1]["metadata"]
+    assert {k: metadata[k] for k in ("locale", "timezone")} == {"locale": "en-GB <CREDIT_CARD_1>", "timezone": 60}
+    assert "tracking" not in metadata and "nested" not in metadata  # keys the policy does not allow
+    assert "5555" not in json.dumps(rows)

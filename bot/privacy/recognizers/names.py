@@ -17,6 +17,7 @@ for a name unless the message says outright that they are one.
 
 from __future__ import annotations
 
+import re
 from typing import AbstractSet, List, Optional, Sequence, Set, Tuple
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -40,6 +41,8 @@ from bot.privacy.recognizers._name_rules import (
 )
 from bot.privacy.recognizers.addresses import find_addresses
 
+# A language tag ("en-GB", "pt-BR") looks like a hyphenated name to the name rules.
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
 ENTITY = "PERSON"
 NAME = "PersonRecognizer"
 # Scores: a run the message names outright (cue) or that spaCy also found is
@@ -87,6 +90,7 @@ class PersonRecognizer(EntityRecognizer):
                 },
             )
             for start, end, score, why in find_names(text, *_spacy_offsets(nlp_artifacts))
+            if not _LANGUAGE_TAG.fullmatch(text[start:end])
         ]
 
 
