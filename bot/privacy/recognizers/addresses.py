@@ -11,28 +11,27 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import List, Optional, Pattern, Tuple
+from typing import Iterable, List, Optional, Pattern, Tuple
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from bot.privacy.recognizers import _address_words as words
 from bot.privacy.recognizers._address_parser import STRONG, WEAKER, Parser
 from bot.privacy.recognizers._lexicon import common_words, countries, us_states
 from bot.privacy.recognizers._name_rules import case_mode
+from bot.privacy.recognizers.pattern_base import SpanRecognizer
 
 ENTITY = "ADDRESS"
-NAME = "AddressRecognizer"
 SCORE_STREET = 0.85  # a street line, a box or a military address
 SCORE_SUPPORTED = 0.7  # a weaker shape that the words around it confirm
 SCORE_BARE_STREET = 0.6  # "I live on Elm Street": a street without a number
 
 
-class AddressRecognizer(EntityRecognizer):
+class AddressRecognizer(SpanRecognizer):
     """Finds street addresses (with their town, postcode and country), PO boxes and military addresses."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[ENTITY], name=NAME, supported_language="en", context=[])
+    ENTITY = ENTITY
 
     def load(self) -> None:
         """Build the word lists now (they are shared by every instance in the process)."""
@@ -40,28 +39,9 @@ class AddressRecognizer(EntityRecognizer):
         countries()
         _city_state_zip_re()
 
-    def analyze(
-        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
-    ) -> List[RecognizerResult]:
-        """ADDRESS results for every address in ``text``; never raises on any string."""
-        if entities and ENTITY not in entities:
-            return []
-        return [
-            RecognizerResult(
-                entity_type=ENTITY,
-                start=start,
-                end=end,
-                score=score,
-                analysis_explanation=AnalysisExplanation(
-                    recognizer=NAME, original_score=score, textual_explanation="postal address"
-                ),
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: NAME,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for start, end, score in find_addresses(text)
-        ]
+    def find(self, text: str, nlp_artifacts: Optional[NlpArtifacts]) -> Iterable[Tuple[int, int, float, str]]:
+        """Every address in ``text``; never raises on any string."""
+        return [(start, end, score, "postal address") for start, end, score in find_addresses(text)]
 
 
 @lru_cache(maxsize=1)

@@ -18,9 +18,9 @@ for a name unless the message says outright that they are one.
 from __future__ import annotations
 
 import re
-from typing import AbstractSet, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Iterable, List, Optional, Sequence, Set, Tuple
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from bot.privacy.recognizers._lexicon import (
@@ -40,11 +40,11 @@ from bot.privacy.recognizers._name_rules import (
     tokenize,
 )
 from bot.privacy.recognizers.addresses import find_addresses
+from bot.privacy.recognizers.pattern_base import SpanRecognizer
 
 # A language tag ("en-GB", "pt-BR") looks like a hyphenated name to the name rules.
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
 ENTITY = "PERSON"
-NAME = "PersonRecognizer"
 # Scores: a run the message names outright (cue) or that spaCy also found is
 # near-certain; a gazetteer run without either is likely but not certain.
 SCORE_CERTAIN = 0.85
@@ -56,11 +56,10 @@ NOT_NAMES = frozenset(
 )
 
 
-class PersonRecognizer(EntityRecognizer):
+class PersonRecognizer(SpanRecognizer):
     """Finds people's names by gazetteer, word frequency, cue phrases and spaCy's PERSON spans."""
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[ENTITY], name=NAME, supported_language="en", context=[])
+    ENTITY = ENTITY
 
     def load(self) -> None:
         """Build the word lists now (they are shared by every instance in the process)."""
@@ -69,28 +68,11 @@ class PersonRecognizer(EntityRecognizer):
         finance_terms()
         place_names()
 
-    def analyze(
-        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
-    ) -> List[RecognizerResult]:
-        """PERSON results for every name found in ``text``; never raises on any string."""
-        if entities and ENTITY not in entities:
-            return []
+    def find(self, text: str, nlp_artifacts: Optional[NlpArtifacts]) -> Iterable[Tuple[int, int, float, str]]:
+        """Every name in ``text``; never raises on any string."""
         return [
-            RecognizerResult(
-                entity_type=ENTITY,
-                start=start,
-                end=end,
-                score=score,
-                analysis_explanation=AnalysisExplanation(
-                    recognizer=NAME, original_score=score, textual_explanation=why
-                ),
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: NAME,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for start, end, score, why in find_names(text, *_spacy_offsets(nlp_artifacts))
-            if not _LANGUAGE_TAG.fullmatch(text[start:end])
+            found for found in find_names(text, *_spacy_offsets(nlp_artifacts))
+            if not _LANGUAGE_TAG.fullmatch(text[found[0]:found[1]])
         ]
 
 

@@ -13,10 +13,10 @@ redacted span, is the value alone.
 
 from __future__ import annotations
 
-from typing import ClassVar, List, Optional, Tuple
+from typing import ClassVar, Iterable, List, Optional, Tuple
 
 import regex
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Presidio's default flags; case-sensitive recognizers drop IGNORECASE.
@@ -127,3 +127,47 @@ class ClassPatternRecognizer(PatternRecognizer):
             cache = [(pattern, regex.compile(pattern.regex, flags=cls.FLAGS)) for pattern in cls.PATTERNS]
             cls._COMPILED = cache  # type: ignore[attr-defined]
         return cache
+
+
+class SpanRecognizer(EntityRecognizer):
+    """A recognizer whose findings come from a function of the text: override ``find``.
+
+    For recognizers that are rules over words rather than regex patterns (names,
+    addresses): ``find`` yields (start, end, score, reason) and this class turns
+    each into a Presidio result with its explanation and metadata.
+    """
+
+    name: str  # set by EntityRecognizer.__init__, which does not annotate it
+    ENTITY: ClassVar[str]
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY], name=type(self).__name__, supported_language=supported_language,
+            context=[],
+        )
+
+    def load(self) -> None:
+        """Nothing to load by default."""
+
+    def find(self, text: str, nlp_artifacts: Optional[NlpArtifacts]) -> Iterable[Tuple[int, int, float, str]]:
+        raise NotImplementedError(f"{type(self).__name__} must implement find()")
+
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
+        """One result per finding of ``find``; nothing when ``entities`` excludes this recognizer's."""
+        if entities and self.ENTITY not in entities:
+            return []
+        return [
+            RecognizerResult(
+                entity_type=self.ENTITY, start=start, end=end, score=score,
+                analysis_explanation=AnalysisExplanation(
+                    recognizer=self.name, original_score=score, textual_explanation=reason
+                ),
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                },
+            )
+            for start, end, score, reason in self.find(text, nlp_artifacts)
+        ]
