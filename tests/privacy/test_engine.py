@@ -7,38 +7,28 @@ engine on two small pattern recognizers of their own (a fake CREDIT_CARD for
 
 from __future__ import annotations
 
-import os
-import stat
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
-import yaml
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from bot.privacy.analyzer import build_analyzer
 from bot.privacy.engine import DetectedEntity, Redactor, mask, merge_overlaps
-from bot.privacy.entities import ALL_ENTITIES
 from bot.privacy.errors import (
     InputTooLarge,
-    PolicyError,
     RedactionError,
     RedactionTimeout,
     VaultError,
     VaultKeyError,
 )
-from bot.privacy.keys import KEY_ENV, derive_key, generate_key, load_master_key
 from bot.privacy.nlp import NerOnlyNlpEngine
 from bot.privacy.placeholders import (
-    Fingerprinter,
     InMemoryPlaceholderIndex,
-    normalise,
-    parse_placeholder,
-    placeholder,
 )
-from bot.privacy.policy import Action, Policy
+from bot.privacy.policy import Policy
 from bot.privacy.textview import TextView
 from bot.privacy.vault import Vault
 
@@ -59,13 +49,6 @@ def make_policy(entities: Optional[Dict[str, Any]] = None, **sections: Any) -> P
     document: Dict[str, Any] = {"entities": entities or {"CREDIT_CARD": {"action": "vault"}, "ACCOUNT_NUMBER": {}}}
     document.update(sections)
     return Policy.from_dict(document)
-
-
-@pytest.fixture(scope="session")
-def nlp_engine() -> NerOnlyNlpEngine:
-    engine = NerOnlyNlpEngine()
-    engine.load()
-    return engine
 
 
 @pytest.fixture(scope="session")
@@ -289,45 +272,6 @@ def test_a_wrong_key_is_a_vault_key_error(tmp_path: Path) -> None:
         vault_at(tmp_path, key=b"short")
 
 
-# --------------------------------------------------------------------------- keys
-
-
-def test_a_key_file_is_created_owner_only_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(KEY_ENV, raising=False)
-    key_file = tmp_path / "keys" / "master.key"
-    key = load_master_key(key_file)
-    assert len(key) == 32
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
-    assert load_master_key(key_file) == key
-    os.chmod(key_file, 0o644)
-    with pytest.raises(VaultKeyError, match="chmod 600"):
-        load_master_key(key_file)
-
-
-def test_the_key_from_the_environment_wins_and_is_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    configured = generate_key()
-    monkeypatch.setenv(KEY_ENV, configured)
-    assert load_master_key(tmp_path / "unused.key") == load_master_key(None)
-    assert not (tmp_path / "unused.key").exists()
-    for bad in ("not base64 !!", "c2hvcnQ="):
-        monkeypatch.setenv(KEY_ENV, bad)
-        with pytest.raises(VaultKeyError, match=KEY_ENV):
-            load_master_key(None)
-    monkeypatch.delenv(KEY_ENV)
-    with pytest.raises(VaultKeyError):
-        load_master_key(None)
-
-
-def test_purpose_keys_differ() -> None:
-    master = os.urandom(32)
-    assert derive_key(master, "vault") != derive_key(master, "placeholder-index")
-    assert derive_key(master, "vault") == derive_key(master, "vault")
-    assert len(derive_key(master, "vault")) == 32
-
-
 # --------------------------------------------------------------------------- fail closed
 
 
@@ -402,7 +346,7 @@ def test_text_view_maps_back_to_the_original() -> None:
         view.to_original(2, 9)
 
 
-# --------------------------------------------------------------------------- pure helpers
+# --------------------------------------------------------------------------- merging
 
 
 def test_overlapping_detections_merge_into_the_best_scored_type() -> None:
@@ -414,95 +358,3 @@ def test_overlapping_detections_merge_into_the_best_scored_type() -> None:
     assert merged == [DetectedEntity("CREDIT_CARD", 5, 20, 0.9), DetectedEntity("PERSON", 30, 35, 0.8)]
     assert merge_overlaps([DetectedEntity("PIN", 0, 4, 0.5), DetectedEntity("PIN", 4, 8, 0.5)]) == [
         DetectedEntity("PIN", 0, 4, 0.5), DetectedEntity("PIN", 4, 8, 0.5)]
-
-
-@pytest.mark.parametrize(
-    ("kind", "first", "second"),
-    [("CREDIT_CARD", "4111 1111", "4111-1111"), ("CREDIT_CARD", "４１１１", "4111"),
-     ("PERSON", "Ann  Lee", "ann lee"), ("EMAIL_ADDRESS", "A.B@EXAMPLE.COM", "a.b@example.com"),
-     ("PHONE_NUMBER", "(212) 555-0147", "212.555.0147")],
-)
-def test_spellings_of_one_value_normalise_alike(kind: str, first: str, second: str) -> None:
-    assert normalise(kind, first) == normalise(kind, second)
-
-
-def test_fingerprints_are_keyed_and_per_conversation() -> None:
-    one, other = Fingerprinter(b"1" * 32), Fingerprinter(b"2" * 32)
-    assert one("c1", "PIN", "1234") == one("c1", "PIN", "1234")
-    assert one("c1", "PIN", "1234") != one("c2", "PIN", "1234")
-    assert one("c1", "PIN", "1234") != other("c1", "PIN", "1234")
-    assert "1234" not in one("c1", "PIN", "1234")
-    with pytest.raises(ValueError):
-        Fingerprinter(b"short")
-
-
-def test_placeholders_parse() -> None:
-    assert placeholder("CREDIT_CARD", 3) == "<CREDIT_CARD_3>"
-    assert parse_placeholder(" <CREDIT_CARD_3> ") == ("CREDIT_CARD", 3)
-    assert parse_placeholder("<ONE_TIME_CODE_12>") == ("ONE_TIME_CODE", 12)
-    assert parse_placeholder("CREDIT_CARD_3") is None
-
-
-# --------------------------------------------------------------------------- policy
-
-
-def test_the_shipped_policy_covers_every_entity() -> None:
-    policy = Policy.load()
-    assert policy.entities == ALL_ENTITIES
-    assert policy.rule("CREDIT_CARD").action is Action.VAULT
-    assert all(0 <= rule.threshold <= 1 for rule in policy.rules.values())
-
-
-def test_defaults_apply_to_entities_without_settings() -> None:
-    policy = make_policy({"PIN": None, "PASSWORD": {"threshold": 0.8}},
-                         defaults={"threshold": 0.3, "action": "mask"})
-    assert policy.rule("PIN").threshold == 0.3 and policy.rule("PIN").action is Action.MASK
-    assert policy.rule("PASSWORD").threshold == 0.8
-
-
-@pytest.mark.parametrize(
-    ("document", "key", "words"),
-    [
-        ({"entities": {"BANANA": {}}}, "entities.BANANA", "unknown entity"),
-        ({"entities": {"PIN": {"action": "shred"}}}, "entities.PIN.action", "unknown action"),
-        ({"entities": {"PIN": {}}, "colour": "blue"}, "colour", "unknown key"),
-        ({"entities": {"PIN": {}}, "limits": {"max_char": 10}}, "limits.max_char", "unknown key"),
-        ({"entities": {"PIN": {"treshold": 0.5}}}, "entities.PIN.treshold", "unknown key"),
-        ({"entities": {"PIN": {"threshold": 1.5}}}, "entities.PIN.threshold", "from 0 to 1"),
-        ({"entities": {"PIN": {"threshold": "high"}}}, "entities.PIN.threshold", "from 0 to 1"),
-        ({"defaults": {"threshold": True}, "entities": {"PIN": {}}}, "defaults.threshold", "from 0 to 1"),
-        ({"entities": {"PIN": {}}, "limits": {"timeout_seconds": 0}}, "limits.timeout_seconds", "positive"),
-        ({"entities": {"PIN": {}}, "limits": {"max_chars": 10.5}}, "limits.max_chars", "whole number"),
-        ({"entities": {}}, "entities", "names no entity"),
-        ({"version": 2, "entities": {"PIN": {}}}, "version", "unsupported version"),
-        ({"entities": {"PIN": {}}, "metadata": {"allowed_keys": "locale"}}, "metadata.allowed_keys", "list"),
-        (["PIN"], "<top level>", "mapping"),
-    ],
-)
-def test_policy_errors_name_the_file_and_the_key(tmp_path: Path, document: Any, key: str, words: str) -> None:
-    path = tmp_path / "policy.yml"
-    path.write_text(yaml.safe_dump(document), encoding="utf-8")
-    with pytest.raises(PolicyError) as caught:
-        Policy.load(path)
-    assert caught.value.source == str(path)
-    assert caught.value.key == key
-    assert str(caught.value).startswith(f"{path}: {key}: ")
-    assert words in str(caught.value)
-
-
-def test_unreadable_and_invalid_policy_files(tmp_path: Path) -> None:
-    with pytest.raises(PolicyError, match="cannot be read"):
-        Policy.load(tmp_path / "missing.yml")
-    broken = tmp_path / "broken.yml"
-    broken.write_text("entities: [unclosed", encoding="utf-8")
-    with pytest.raises(PolicyError, match="not valid YAML") as caught:
-        Policy.load(broken)
-    assert caught.value.source == str(broken)
-
-
-def test_the_policy_path_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "env-policy.yml"
-    path.write_text(yaml.safe_dump({"entities": {"PIN": {"action": "mask"}}}), encoding="utf-8")
-    monkeypatch.setenv("FINBOT_PRIVACY_POLICY", str(path))
-    policy = Policy.load()
-    assert policy.entities == {"PIN"} and policy.source == str(path)

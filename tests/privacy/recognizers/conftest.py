@@ -36,13 +36,6 @@ AssertNotDetected = Callable[[str, str, Optional[str]], None]
 
 
 @pytest.fixture(scope="session")
-def nlp_engine() -> NerOnlyNlpEngine:
-    engine = NerOnlyNlpEngine()
-    engine.load()
-    return engine
-
-
-@pytest.fixture(scope="session")
 def analyzers(nlp_engine: NerOnlyNlpEngine) -> Dict[str, AnalyzerEngine]:
     built = {name: build_analyzer(module.recognizers(), nlp_engine) for name, module in FAMILIES.items()}
     built[ALL] = build_analyzer(
