@@ -7,8 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 FINBOT := $(BIN)/finbot
-# Re-created from scratch only when the pins change, so it holds exactly the lock.
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+# requirements.lock is the resolved set; requirements-nodeps.lock holds packages installed
+# without their declared dependencies (pyproject.toml's [tool.finbot] no-deps says why).
+LOCKS := requirements.lock requirements-nodeps.lock
+# Re-created from scratch only when the pins change, so it holds exactly the locks.
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
 
 export RASA_TELEMETRY_ENABLED := false
@@ -24,11 +27,12 @@ help:
 	@echo "make run            set up, train the model if its inputs changed, start the assistant"
 	@echo "make test           set up, lint, validate the training data, run the whole test suite"
 	@echo "make test-services  tests against PostgreSQL, Redis and RabbitMQ"
-	@echo "make lock           re-resolve the pins in requirements.lock"
+	@echo "make lock           re-resolve the pins in requirements.lock and requirements-nodeps.lock"
 
 setup: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml scripts/find-python310.sh
+# `pip check` runs before the no-deps packages go in: it would name their absent dependencies.
+$(STAMP): $(LOCKS) pyproject.toml scripts/find-python310.sh
 	@set -e; \
 	PY310=$$(scripts/find-python310.sh); \
 	echo "creating $(VENV) with $$PY310 (the pins changed or it did not exist)"; \
@@ -38,6 +42,7 @@ $(STAMP): requirements.lock pyproject.toml scripts/find-python310.sh
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-nodeps.lock
 	touch $@
 
 train: setup

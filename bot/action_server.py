@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -29,12 +30,15 @@ from sanic.response import HTTPResponse
 
 from bot.runtime import shared_redactor
 from bot.stores.scrub import EventScrubber
+from bot.stores.tracker_store import scrubber_for
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
-# For the leak tests only: append every request body, as received, to this file.
+# For the leak tests only: append every request body, as received, to this file;
+# and every call as the action code sees it (scrubbed) to the second one.
 RECORD_ENV = "FINBOT_RECORD_ACTION_REQUESTS"
+RECORD_CALLS_ENV = "FINBOT_RECORD_ACTION_CALLS"
 
 
 def scrub_action_call(call: Dict[str, Any], scrubber: EventScrubber) -> Dict[str, Any]:
@@ -44,6 +48,30 @@ def scrub_action_call(call: Dict[str, Any], scrubber: EventScrubber) -> Dict[str
         conversation = str(tracker.get("sender_id") or call.get("sender_id") or "")
         call = {**call, "tracker": scrubber.event(tracker, conversation)}
     return call
+
+
+class CallRecorder:
+    """Appends each call as the action code sees it, with only the tracker events not recorded before.
+
+    Rasa sends the whole tracker with every call; writing each event once keeps
+    the record linear in the length of the conversation.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._seen: set = set()
+
+    def record(self, call: Dict[str, Any]) -> None:
+        tracker = dict(call.get("tracker") or {})
+        new_events = []
+        for event in tracker.get("events") or []:
+            digest = hashlib.blake2b(json.dumps(event, sort_keys=True).encode(), digest_size=16).digest()
+            if digest not in self._seen:
+                self._seen.add(digest)
+                new_events.append(event)
+        tracker["events"] = new_events
+        with open(self.path, "a", encoding="utf-8") as sink:
+            sink.write(json.dumps({**call, "tracker": tracker}) + "\n")
 
 
 def parse_call(request: Request) -> Optional[Dict[str, Any]]:
@@ -62,6 +90,7 @@ def create_app(action_package: str, scrubber: EventScrubber) -> Sanic:
     executor = ActionExecutor()
     executor.register_package(action_package)
     record = os.environ.get(RECORD_ENV)
+    recorder = CallRecorder(os.environ[RECORD_CALLS_ENV]) if os.environ.get(RECORD_CALLS_ENV) else None
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
@@ -84,6 +113,8 @@ def create_app(action_package: str, scrubber: EventScrubber) -> Sanic:
             return response.json({"error": "the body must be a JSON object (at most 8 MB)"}, status=400)
         utils.check_version_compatibility(call.get("version"))
         call = scrub_action_call(call, scrubber)
+        if recorder is not None:
+            recorder.record(call)
         try:
             result = await executor.run(call)
         except ActionExecutionRejection as error:
@@ -119,7 +150,7 @@ def main(argv: Optional[list] = None) -> None:
         utils.configure_file_logging(logging.getLogger("bot"), args.log_file, level, None)
     utils.update_sanic_log_level()
     redactor = shared_redactor()  # also installs log redaction for this process
-    scrubber = EventScrubber(lambda text, conversation: redactor.redact(text, conversation).text)
+    scrubber = scrubber_for(redactor)
     app = create_app(args.actions, scrubber)
     logger.info("action server listening on http://%s:%s", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)

@@ -27,6 +27,14 @@ class Options:
             raise click.ClickException(str(error)) from error
 
 
+def shown(path: Path, project: Project) -> str:
+    """``path`` relative to the project when it is inside it (models may live elsewhere: FINBOT_MODELS_DIR)."""
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
 def pass_project(command: Callable[..., None]) -> Callable[..., None]:
     """Give ``command`` the located Project as its first argument."""
 
@@ -63,10 +71,10 @@ def train(project: Project, force: bool) -> None:
 
     existing = model_path(project)
     if existing.exists() and not force:
-        click.echo(f"model is up to date: {existing.relative_to(project.root)}")
+        click.echo(f"model is up to date: {shown(existing, project)}")
         return
     model = train_model(project, force=force)
-    click.echo(f"trained {model.relative_to(project.root)}")
+    click.echo(f"trained {shown(model, project)}")
 
 
 @main.command()
@@ -97,7 +105,7 @@ def run(project: Project, host: str, port: int, actions_port: int, debug: bool) 
     model = train_model(project)
     servers = Servers(project, model, host=host, port=port, actions_port=actions_port, debug=debug)
     try:
-        click.echo(f"starting the assistant with {model.relative_to(project.root)} ...")
+        click.echo(f"starting the assistant with {shown(model, project)} ...")
         servers.start()
         click.echo(
             "finbot is ready.\n"
@@ -182,6 +190,35 @@ def redact(text: Tuple[str, ...], jsonl: bool, policy: Optional[str]) -> None:
             click.echo(redactor.redact(line, conversation="cli", carry=True).text)
         except PrivacyError as error:
             raise click.ClickException(f"refused: {error}") from error
+
+
+@main.command()
+@click.option("--jsonl", is_flag=True, required=True, help='Read JSON lines with "text" (the only format).')
+@click.option("--policy", type=click.Path(dir_okay=False, exists=True), default=None, help="A privacy policy file.")
+@pass_project
+def parse(project: Project, jsonl: bool, policy: Optional[str]) -> None:
+    """Redact and classify JSON lines from standard input, as a live message would be.
+
+    Writes one JSON line per input, in order: "redacted" (the text the model
+    saw), "intent" (its name), "confidence" and "entities". Trains the model
+    first if its inputs changed. Nothing is stored.
+    """
+    import os
+
+    from bot.parse import parse_jsonl
+    from bot.privacy import Policy, PrivacyError, Redactor
+    from bot.settings import OFFLINE_ENV
+    from bot.training import train as train_model
+
+    os.environ.update(OFFLINE_ENV)
+    try:
+        redactor = Redactor(policy=Policy.load(policy))
+    except PrivacyError as error:
+        raise click.ClickException(str(error)) from error
+    model = train_model(project)
+    failures = parse_jsonl(model, redactor, sys.stdin.buffer, sys.stdout)
+    if failures:
+        raise click.ClickException(f"{failures} line(s) could not be parsed (see their \"error\")")
 
 
 @main.command("eval-redaction")

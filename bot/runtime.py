@@ -6,10 +6,12 @@ var folder) and installs log redaction for the whole process.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 from bot.logs import install_log_redaction
 from bot.privacy import Redactor
@@ -34,12 +36,46 @@ def shared_redactor(policy_path: Optional[str] = None, var_dir: Optional[str] = 
         return _redactors[key]
 
 
+class RecentRedactions:
+    """The redacted form of recently logged messages, keyed by a digest of the original.
+
+    Most log messages repeat word for word on every turn ("Node 'run_X'
+    running ..."); the engine runs once per distinct message. Only digests and
+    redacted texts are kept, never an original.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, redact: Callable[[str], str]) -> str:
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        redacted = redact(text)
+        with self._lock:
+            self._entries[key] = redacted
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return redacted
+
+
+_recent = RecentRedactions()
+
+
 def redact_log_message(redactor: Redactor, text: str) -> str:
     """A log message with identifiers replaced (placeholders numbered in a "logs" scope).
 
     A message over the size limit is redacted line by line; a single line over
     the limit is withheld, since cutting it could split a value.
     """
+    return _recent.get(text, lambda message: _redact_log_message(redactor, message))
+
+
+def _redact_log_message(redactor: Redactor, text: str) -> str:
     limit = redactor.policy.max_chars
     if len(text) <= limit:
         return redactor.redact(text, LOG_SCOPE).text

@@ -40,8 +40,8 @@ class Project:
     def locate(cls, root: Optional[Path] = None, var: Optional[Path] = None) -> Project:
         """The project at ``root`` (default: $FINBOT_PROJECT_DIR or the current folder)."""
         root = (root or Path(os.environ.get("FINBOT_PROJECT_DIR") or Path.cwd())).resolve()
-        if not (root / "config.yml").is_file() or not (root / "domain.yml").is_file():
-            raise ProjectError(f"{root} is not a finbot project: config.yml and domain.yml are missing")
+        if not (root / "config.yml").is_file() or not (root / "domain").is_dir():
+            raise ProjectError(f"{root} is not a finbot project: config.yml and domain/ are missing")
         var = (var or Path(os.environ.get("FINBOT_VAR_DIR") or root / "var")).resolve()
         return cls(root=root, var=var)
 
@@ -51,7 +51,7 @@ class Project:
 
     @property
     def domain(self) -> Path:
-        return self.root / "domain.yml"
+        return self.root / "domain"
 
     @property
     def data(self) -> Path:

@@ -20,9 +20,10 @@ MODEL_PREFIX = "finbot-"
 
 def training_inputs(project: Project) -> List[Path]:
     """The files whose content determines the trained model, in a stable order."""
-    files = [project.config, project.domain]
-    if project.data.is_dir():
-        files += sorted(p for p in project.data.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"})
+    files = [project.config]
+    for folder in (project.domain, project.data):
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"})
     return files
 
 
@@ -34,7 +35,18 @@ def inputs_hash(project: Project, files: Iterable[Path] = ()) -> str:
     for path in list(files) or training_inputs(project):
         digest.update(str(path.relative_to(project.root)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
+    # Our own pipeline components and the encoder package shape the model as much as the data does.
+    for path in component_sources():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def component_sources() -> List[Path]:
+    """The code of the project's NLU components, and the lock of the encoder package they load."""
+    package = Path(__file__).resolve().parent
+    sources = [*sorted((package / "nlu").glob("*.py")), package / "nlu_redacting.py"]
+    lock = package.parent / "requirements-nodeps.lock"
+    return sources + ([lock] if lock.exists() else [])
 
 
 def model_path(project: Project) -> Path:

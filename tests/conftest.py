@@ -8,6 +8,7 @@ from typing import Iterator
 
 import pytest
 
+from bot.privacy.nlp import NerOnlyNlpEngine
 from tests.support import netguard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +28,11 @@ def no_network() -> Iterator[list]:
         yield netguard.attempts
     finally:
         netguard.uninstall()
+
+
+@pytest.fixture(scope="session")
+def nlp_engine() -> NerOnlyNlpEngine:
+    """spaCy's NER-only pipeline, loaded once for the whole session."""
+    engine = NerOnlyNlpEngine()
+    engine.load()
+    return engine

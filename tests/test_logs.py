@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from typing import Iterator
+from typing import Iterator, List
 
 import pytest
 
@@ -83,3 +83,22 @@ def test_a_handler_added_later_is_covered(captured: io.StringIO) -> None:
     finally:
         logger.handlers.clear()
     assert CANARY not in late.getvalue() and "<CREDIT_CARD_1>" in late.getvalue()
+
+
+def test_a_repeated_log_message_is_redacted_once_and_no_original_is_kept() -> None:
+    from bot.runtime import RecentRedactions
+
+    calls: List[str] = []
+
+    def redact(text: str) -> str:
+        calls.append(text)
+        return text.replace("4111 1111 1111 1111", "<CREDIT_CARD_1>")
+
+    recent = RecentRedactions(size=2)
+    for _ in range(3):
+        assert recent.get("card 4111 1111 1111 1111", redact) == "card <CREDIT_CARD_1>"
+    assert len(calls) == 1
+    assert "4111" not in repr(list(recent._entries.items()))
+    recent.get("a", redact), recent.get("b", redact)  # the oldest entry is dropped past the size
+    recent.get("card 4111 1111 1111 1111", redact)
+    assert len(calls) == 4

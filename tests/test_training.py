@@ -17,15 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    for name in ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml"):
+    for name in ("config.yml", "endpoints.yml", "credentials.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "domain", tmp_path / "domain")
     shutil.copytree(ROOT / "data", tmp_path / "data")
     return Project.locate(tmp_path)
 
 
 def test_inputs_are_config_domain_and_data(project: Project) -> None:
     names = {p.relative_to(project.root).as_posix() for p in training_inputs(project)}
-    assert {"config.yml", "domain.yml", "data/rules.yml", "data/nlu/chitchat.yml"} <= names
+    assert {"config.yml", "domain/core.yml", "data/rules/core.yml", "data/nlu/chitchat.yml"} <= names
 
 
 def test_hash_is_stable_and_follows_every_input(project: Project) -> None:
@@ -63,3 +64,15 @@ def test_rendered_endpoints_point_at_var_and_the_action_port(project: Project, t
 def test_a_folder_without_config_is_not_a_project(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="not a finbot project"):
         Project.locate(tmp_path)
+
+
+def test_hash_follows_the_nlu_components_code(project: Project, monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    from bot import training
+
+    first = inputs_hash(project)
+    changed = tmp_path / "extractors.py"
+    changed.write_text("# another version of a component\n")
+    sources = training.component_sources()
+    monkeypatch.setattr(training, "component_sources", lambda: [*sources, changed])
+    assert inputs_hash(project) != first

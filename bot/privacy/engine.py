@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -97,6 +98,32 @@ def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
     return merged
 
 
+MIN_REPEATED_CHARS = 4
+
+
+def repeated_elsewhere(text: str, entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
+    """Other occurrences of a detected value in ``text``, as the same kind of identifier.
+
+    A value is often recognised only where its cue is ("my SSN is ...") and
+    repeated without it elsewhere, e.g. in a log line that quotes both the text
+    and the entity values parsed from it. A repeat is taken only where it stands
+    alone (not inside a longer run of letters or digits).
+    """
+    taken = [(e.start, e.end) for e in entities]
+    extra: List[DetectedEntity] = []
+    for entity in entities:
+        value = text[entity.start:entity.end]
+        if len(value.strip()) < MIN_REPEATED_CHARS:
+            continue
+        pattern = re.compile(r"(?<![0-9A-Za-z])" + re.escape(value) + r"(?![0-9A-Za-z])")
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            taken.append(match.span())
+            extra.append(DetectedEntity(entity.type, match.start(), match.end(), entity.score))
+    return extra
+
+
 def mask(value: str) -> str:
     """Hide all but the last 4 characters."""
     keep = 4 if len(value) > 4 else 0
@@ -136,8 +163,7 @@ class Redactor:
 
         policy = Policy.load(policy_path)
         master = load_master_key(var_dir / "keys" / "master.key")
-        vault_url = os.environ.get("FINBOT_VAULT_URL") or f"sqlite:///{var_dir / 'vault.db'}"
-        vault = Vault(vault_url, derive_key(master, "vault"), ttl_seconds=policy.vault_ttl_seconds)
+        vault = Vault.for_project(var_dir, ttl_seconds=policy.vault_ttl_seconds)
         return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"))
 
     def detect(self, text: str) -> List[DetectedEntity]:
@@ -177,19 +203,28 @@ class Redactor:
                 continue  # already a placeholder
             start, end = view.to_original(result.start, result.end)
             found.append(DetectedEntity(result.entity_type, start, end, float(result.score)))
-        return merge_overlaps(found)
+        return merge_overlaps(found + repeated_elsewhere(text, merge_overlaps(found)))
 
-    def redact(self, text: str, conversation: str, *, carry: bool = False) -> Redaction:
+    def redact(
+        self, text: str, conversation: str, *, carry: bool = False, after: Optional[str] = None
+    ) -> Redaction:
         """``text`` with every detected identifier replaced, numbered within ``conversation``.
 
         With ``carry`` (a person's messages, in order, as the channels pass them),
         an identifier left unfinished at the end of the previous message continues
         at the start of this one, and is replaced too. Stores and logs, which
-        redact the same conversation's texts again, leave it off.
+        redact the same conversation's texts again, leave it off; a store that
+        knows the message before this one passes it as ``after`` instead, which
+        does the same without keeping any state.
         """
         entities = self.detect(text)
         if carry:
             entities = self._carry_over(text, conversation, entities)
+        elif after is not None and after.strip():
+            left = unfinished(after, [(e.type, e.start, e.end) for e in self.detect(after)])
+            continued = self._continuation(text, left[0]) if left is not None else None
+            if continued is not None:
+                entities = merge_overlaps([*entities, continued])
         replacements = [self._replacement(text, entity, conversation) for entity in entities]
         pieces: List[str] = []
         cursor = 0
@@ -209,15 +244,13 @@ class Redactor:
                 del self._pending[stale]
         carried: Optional[Tuple[str, int]] = None
         continued: Optional[Tuple[int, int]] = None
-        if pending is not None and pending[2] >= now and pending[0] in self.policy.rules:
+        if pending is not None and pending[2] >= now:
             kind, given = pending[0], pending[1]
-            view = TextView.of(text)
-            span = continuation(view.text, kind)
-            if span is not None:
-                start, end = view.to_original(*span)
-                continued = (start, end)
-                entities = merge_overlaps([*entities, DetectedEntity(kind, start, end, 1.0)])
-                still = still_unfinished(kind, given, view.text, span)
+            entity = self._continuation(text, kind)
+            if entity is not None:
+                continued = (entity.start, entity.end)
+                entities = merge_overlaps([*entities, entity])
+                still = still_unfinished(kind, given, text, continued)
                 if still is not None:
                     carried = (kind, still)
         # What this message itself leaves unfinished (the continuation it carried does not count again).
@@ -230,6 +263,17 @@ class Redactor:
             with self._pending_lock:
                 self._pending[conversation] = (carried[0], carried[1], now + CONTINUATION_SECONDS)
         return entities
+
+    def _continuation(self, text: str, kind: str) -> Optional[DetectedEntity]:
+        """The value at the start of ``text`` that continues an unfinished identifier of type ``kind``."""
+        if kind not in self.policy.rules:
+            return None
+        view = TextView.of(text)
+        span = continuation(view.text, kind)
+        if span is None:
+            return None
+        start, end = view.to_original(*span)
+        return DetectedEntity(kind, start, end, 1.0)
 
     def _replacement(self, text: str, entity: DetectedEntity, conversation: str) -> Replacement:
         value = text[entity.start:entity.end]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import List, Optional
 
 import sqlalchemy as sa
@@ -63,6 +64,16 @@ class Vault:
             _METADATA.create_all(self._engine)
         except sa.exc.SQLAlchemyError as error:
             raise VaultError(f"the vault database is unavailable: {type(error).__name__}") from None
+
+    @classmethod
+    def for_project(cls, var_dir: Path, ttl_seconds: float = 86400.0) -> Vault:
+        """The project's vault: key from $FINBOT_VAULT_KEY or ``<var>/keys/master.key``, database at
+        $FINBOT_VAULT_URL or ``<var>/vault.db``. The Rasa server and the action server open the same one."""
+        from bot.privacy.keys import derive_key, load_master_key
+
+        master = load_master_key(var_dir / "keys" / "master.key")
+        url = os.environ.get("FINBOT_VAULT_URL") or f"sqlite:///{var_dir / 'vault.db'}"
+        return cls(url, derive_key(master, "vault"), ttl_seconds=ttl_seconds)
 
     def store(self, conversation: str, placeholder: str, entity_type: str, value: str) -> None:
         """Seal ``value`` under ``placeholder`` in ``conversation``; a second store replaces the first."""

@@ -20,6 +20,7 @@ from typing import Any, Dict, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.runtime import shared_redactor
 from bot.stores.scrub import EventScrubber
 from bot.stores.tracker_store import scrubber_for
 
@@ -42,7 +43,7 @@ class RedactingEventBroker(EventBroker):
         inner = await EventBroker.create(EndpointConfig.from_dict(inner_config), event_loop)
         if inner is None:
             raise ValueError("the wrapped event broker could not be created")
-        return cls(inner, scrubber_for(settings.get("policy"), settings.get("var_dir")))
+        return cls(inner, scrubber_for(shared_redactor(settings.get("policy"), settings.get("var_dir"))))
 
     def publish(self, event: Dict[str, Any]) -> None:
         conversation = str(event.get("sender_id", ""))

@@ -8,6 +8,10 @@ dropped to an empty string and the failure is logged without its content.
 Redaction is deterministic within a conversation (same value, same
 placeholder), so a tracker redacted twice gives identical events, which is
 what Rasa's tracker stores rely on to find the events not yet saved.
+
+A user message is redacted knowing the user message before it, so that a value
+split over two messages ("my card is 4111 1111" / "1111 1111") is caught in
+the second as well, however the message entered (plain ``rasa shell`` too).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from bot.privacy.errors import PrivacyError
 
@@ -39,34 +43,46 @@ DROPPED = ""
 CACHE_SIZE = 20_000
 
 
-class EventScrubber:
-    """Redacts event dictionaries with ``redact(text, conversation) -> text``."""
+# redact(text, conversation, after) -> text; ``after`` is the user message before this one, if any.
+Redact = Callable[[str, str, Optional[str]], str]
 
-    def __init__(self, redact: Callable[[str, str], str], cache_size: int = CACHE_SIZE) -> None:
+
+class EventScrubber:
+    """Redacts event dictionaries with a ``Redact`` function."""
+
+    def __init__(self, redact: Redact, cache_size: int = CACHE_SIZE) -> None:
         self._redact = redact
         self._cache: OrderedDict[bytes, str] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
     def event(self, event: Dict[str, Any], conversation: str) -> Dict[str, Any]:
-        """A redacted copy of ``event``."""
-        scrubbed: Dict[str, Any] = self._value(event, conversation, key=None)
+        """A redacted copy of ``event`` (or of a whole tracker: a dictionary with ``events``)."""
+        scrubbed: Dict[str, Any] = self._value(event, conversation, key=None, after=None)
+        events = event.get("events")
+        latest = event.get("latest_message")
+        if isinstance(events, list) and isinstance(latest, dict):
+            # A tracker: its latest message is the last user event, which follows the one before it.
+            users = [e.get("text") for e in events if isinstance(e, dict) and e.get("event") == "user"]
+            before = users[-2] if len(users) >= 2 and isinstance(users[-2], str) else None
+            scrubbed["latest_message"] = self._value(latest, conversation, key="latest_message", after=before)
         return scrubbed
 
     def events(self, events: List[Dict[str, Any]], conversation: str) -> List[Dict[str, Any]]:
-        return [self.event(e, conversation) for e in events]
+        scrubbed: List[Dict[str, Any]] = self._value(events, conversation, key=None, after=None)
+        return scrubbed
 
-    def text(self, text: str, conversation: str) -> str:
+    def text(self, text: str, conversation: str, after: Optional[str] = None) -> str:
         """``text`` redacted, or dropped if redaction fails; results are cached by a hash, never by the text."""
         if not text.strip():
             return text
-        key = hashlib.sha256(f"{conversation}\0{text}".encode("utf-8", "surrogatepass")).digest()
+        key = hashlib.sha256(f"{conversation}\0{after}\0{text}".encode("utf-8", "surrogatepass")).digest()
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         try:
-            result = self._redact(text, conversation)
+            result = self._redact(text, conversation, after)
         except PrivacyError as error:
             logger.error("a stored field could not be redacted (%s); its content was dropped", type(error).__name__)
             return DROPPED
@@ -76,24 +92,37 @@ class EventScrubber:
                 self._cache.popitem(last=False)
         return result
 
-    def _value(self, value: Any, conversation: str, key: Any) -> Any:
+    def _value(self, value: Any, conversation: str, key: Any, after: Optional[str]) -> Any:
         if isinstance(value, dict):
             return {
                 k: (v if (k in STRUCTURAL_KEYS and not isinstance(v, (dict, list)))
                     or (k in STRUCTURAL_DICTS and isinstance(v, dict))
-                    else self._value(v, conversation, k))
+                    else self._value(v, conversation, k, after))
                 for k, v in value.items()
             }
         if isinstance(value, list):
-            return [self._value(v, conversation, key) for v in value]
+            return self._list(value, conversation, key, after)
         if isinstance(value, str):
-            return self.text(value, conversation)
+            return self.text(value, conversation, after)
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, (int, float)):
             # A number can be an identifier (an account number stored in a slot as an int).
             as_text = str(value)
-            redacted = self.text(as_text, conversation)
+            redacted = self.text(as_text, conversation, after)
             return value if redacted == as_text else redacted
         # Anything else is made text first: nothing leaves unexamined.
-        return self.text(str(value), conversation)
+        return self.text(str(value), conversation, after)
+
+    def _list(self, items: List[Any], conversation: str, key: Any, after: Optional[str]) -> List[Any]:
+        """A list; in a list of events, each user event is redacted after the user event before it."""
+        scrubbed = []
+        previous: Optional[str] = None
+        for item in items:
+            if isinstance(item, dict) and item.get("event") == "user":
+                scrubbed.append(self._value(item, conversation, key, previous))
+                text = item.get("text")
+                previous = text if isinstance(text, str) else None
+            else:
+                scrubbed.append(self._value(item, conversation, key, after))
+        return scrubbed

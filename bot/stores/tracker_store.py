@@ -19,20 +19,48 @@ import logging
 from typing import Any, Dict, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import TrackerStore, create_tracker_store
+from rasa.core.tracker_store import (
+    InMemoryTrackerStore,
+    RedisTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+    create_tracker_store,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.privacy import Redactor
 from bot.runtime import shared_redactor
 from bot.stores.scrub import EventScrubber
 
 logger = logging.getLogger(__name__)
 
 
-def scrubber_for(policy: Optional[str], var_dir: Optional[str]) -> EventScrubber:
-    redactor = shared_redactor(policy, var_dir)
-    return EventScrubber(lambda text, conversation: redactor.redact(text, conversation).text)
+# When an action sets this slot to true (the user asked to be forgotten), the store erases the conversation.
+ERASE_SLOT = "erase_conversation"
+
+
+class ErasureNotSupported(RuntimeError):
+    """The wrapped store has no way to delete one conversation."""
+
+
+def scrubber_for(redactor: Redactor) -> EventScrubber:
+    return EventScrubber(lambda text, conversation, after: redactor.redact(text, conversation, after=after).text)
+
+
+def erase_from(store: TrackerStore, sender_id: str) -> None:
+    """Delete every stored event of ``sender_id`` from one of Rasa's tracker stores."""
+    if isinstance(store, SQLTrackerStore):
+        with store.session_scope() as session:
+            session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+    elif isinstance(store, InMemoryTrackerStore):
+        store.store.pop(sender_id, None)
+    elif isinstance(store, RedisTrackerStore):
+        store.red.delete(store.key_prefix + sender_id)
+    else:
+        raise ErasureNotSupported(f"erasing a conversation is not supported for {type(store).__name__}")
 
 
 class RedactingTrackerStore(TrackerStore):
@@ -48,9 +76,14 @@ class RedactingTrackerStore(TrackerStore):
         var_dir: Optional[str] = None,
         inner: Optional[TrackerStore] = None,
         scrubber: Optional[EventScrubber] = None,
+        redactor: Optional[Redactor] = None,
         **kwargs: Any,
     ) -> None:
-        self.scrubber = scrubber or scrubber_for(policy, var_dir)
+        if scrubber is None:
+            redactor = redactor or shared_redactor(policy, var_dir)
+            scrubber = scrubber_for(redactor)
+        self.redactor = redactor
+        self.scrubber = scrubber
         if inner is None:
             if not store:
                 raise ValueError("RedactingTrackerStore needs `store:`, the configuration of the store it wraps")
@@ -74,7 +107,21 @@ class RedactingTrackerStore(TrackerStore):
         )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if tracker.slots.get(ERASE_SLOT) is not None and tracker.get_slot(ERASE_SLOT) is True:
+            await self.erase(tracker.sender_id)
+            return
         await self.inner.save(self.redacted(tracker))
+
+    async def erase(self, sender_id: str) -> None:
+        """Forget a conversation: its stored events, its placeholder numbering and its vault entries.
+
+        Events already published to the event broker are a stream and stay
+        there (they hold placeholders only).
+        """
+        if self.redactor is not None:
+            self.redactor.forget(sender_id)
+        erase_from(self.inner, sender_id)
+        logger.info("erased a conversation at the user's request")
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self.inner.retrieve(sender_id)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Optional, Pattern
+from typing import Callable, Dict, Iterator, List, Optional, Pattern, Tuple
 
 from faker import Faker
 from stdnum import iban, luhn
 from stdnum.us import rtn
 
 SEPARATORS = re.compile(r"[\s.\-/()]")
+NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def flexible(value: str) -> str:
@@ -33,29 +34,36 @@ class Canary:
     kind: str
     value: str
     message: str
-    cue_patterns: List[Pattern[str]] = field(default_factory=list)
+    cue_patterns: List[Tuple[Pattern[str], str]] = field(default_factory=list)  # with each one's needle
     followup: Optional[str] = None  # the rest of a value split over two messages
 
     @property
     def messages(self) -> List[str]:
         return [self.message] + ([self.followup] if self.followup else [])
 
-    def patterns(self) -> List[Pattern[str]]:
-        """How a leak would look in a lower-cased sink, in any normalised form.
+    def patterns(self) -> List[Tuple[Pattern[str], str]]:
+        """How a leak would look in a lower-cased sink, in any normalised form, each with its needle.
 
         Long numbers: their digits in order, any separators between, not inside a
         longer run of digits; also all but the last 4 digits. Values with letters:
         their letters and digits in order. Short numbers (a PIN) only with their cue.
+        The needle is what any match must contain once the sink is compacted
+        (lower case, letters and digits only): a fast test before the regex.
         """
         found = list(self.cue_patterns)
         digits = re.sub(r"\D", "", self.value)
         if any(ch.isalpha() for ch in self.value):
-            found.append(re.compile(flexible(self.value)))
+            found.append((re.compile(flexible(self.value)), compact(self.value)))
         elif len(digits) >= 8:
             for part in (digits, digits[:-4]):
                 if len(part) >= 6:
-                    found.append(re.compile(r"(?<!\d)" + flexible(part) + r"(?!\d)"))
+                    found.append((re.compile(r"(?<!\d)" + flexible(part) + r"(?!\d)"), part))
         return found
+
+
+def compact(text: str) -> str:
+    """Lower case, letters and digits only: every match of a ``flexible`` pattern survives as a substring."""
+    return NOT_ALNUM.sub("", text.lower())
 
 
 def normalise(text: str) -> str:
@@ -153,7 +161,8 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
     def sort_code() -> Canary:
         a, b, c = (rng.randint(10, 99) for _ in range(3))
         typed = f"{a}-{b}-{c}"
-        return Canary("SORT_CODE", typed, f"sort code {typed}", [re.compile(rf"(?<!\d){a}\W?{b}\W?{c}(?!\d)")])
+        cue = re.compile(rf"(?<!\d){a}\W?{b}\W?{c}(?!\d)")
+        return Canary("SORT_CODE", typed, f"sort code {typed}", [(cue, f"{a}{b}{c}")])
 
     def nino() -> Canary:
         typed = rng.choice(["AB", "CE", "JH", "PR"]) + f"{rng.randint(100000, 999999)}" + rng.choice("ABCD")
@@ -170,7 +179,8 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
     def birth() -> Canary:
         day, month, year = rng.randint(10, 28), rng.randint(10, 12), rng.randint(1950, 1999)
         typed = rng.choice([f"{month}/{day}/{year}", f"{year}-{month}-{day}"])
-        return Canary("DATE_OF_BIRTH", typed, f"I was born on {typed}", [re.compile(rf"born\W+on\W+{flexible(typed)}")])
+        cue = re.compile(rf"born\W+on\W+{flexible(typed)}")
+        return Canary("DATE_OF_BIRTH", typed, f"I was born on {typed}", [(cue, compact(typed))])
 
     def ip() -> Canary:
         typed = f"{rng.randint(11, 99)}.{rng.randint(100, 250)}.{rng.randint(100, 250)}.{rng.randint(2, 250)}"
@@ -178,7 +188,7 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
 
     def pin() -> Canary:
         typed = f"{rng.randint(10000, 999999)}"
-        return Canary("PIN", typed, f"my PIN is {typed}", [re.compile(rf"(?<!\d){typed}(?!\d)")])
+        return Canary("PIN", typed, f"my PIN is {typed}", [(re.compile(rf"(?<!\d){typed}(?!\d)"), typed)])
 
     def password() -> Canary:
         typed = fake.password(length=12, special_chars=False)
@@ -187,7 +197,7 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
     def otp() -> Canary:
         typed = f"{rng.randint(100, 999)} {rng.randint(100, 999)}"
         return Canary("ONE_TIME_CODE", typed, f"the code you sent is {typed}",
-                      [re.compile(rf"code\W*(?:you\W*sent\W*)?(?:is\W*)?{flexible(typed)}")])
+                      [(re.compile(rf"code\W*(?:you\W*sent\W*)?(?:is\W*)?{flexible(typed)}"), compact(typed))])
 
     def security_answer() -> Canary:
         typed = fake.last_name() + fake.last_name().lower()
@@ -203,7 +213,7 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
         while len(number) != 16:
             number = next(_cards(rng))
         first, second = _group(number[:8], " "), _group(number[8:], " ")
-        halves = [re.compile(r"(?<!\d)" + flexible(half) + r"(?!\d)") for half in (first, second)]
+        halves = [(re.compile(r"(?<!\d)" + flexible(half) + r"(?!\d)"), compact(half)) for half in (first, second)]
         return Canary("CREDIT_CARD", number, f"my card number is {first}", halves, followup=second)
 
     def split_account() -> Canary:
@@ -214,7 +224,7 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
         value = _iban(rng)
         first, second = value[:12], value[12:]
         pattern = re.compile(flexible(first))
-        return Canary("IBAN_CODE", value, f"IBAN {first}", [pattern], followup=second)
+        return Canary("IBAN_CODE", value, f"IBAN {first}", [(pattern, compact(first))], followup=second)
 
     makers = [
         split_card, split_account, split_iban, card, iban_, ssn, phone, email, person, address, routing, account,
@@ -226,10 +236,11 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
 def search(sinks: Dict[str, str], canaries: List[Canary]) -> List[str]:
     """Every "KIND value-hash in SINK" where a canary is found (the value itself is not repeated)."""
     lowered = {name: text.lower() for name, text in sinks.items()}
+    compacted = {name: compact(text) for name, text in lowered.items()}
     hits = []
     for index, canary in enumerate(canaries):
-        patterns = canary.patterns()
+        checks = canary.patterns()
         for name, text in lowered.items():
-            if any(pattern.search(text) for pattern in patterns):
+            if any(needle in compacted[name] and pattern.search(text) for pattern, needle in checks):
                 hits.append(f"canary #{index} ({canary.kind}) in {name}")
     return hits

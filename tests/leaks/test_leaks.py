@@ -20,6 +20,7 @@ import pytest
 import socketio
 
 from tests.leaks.canaries import Canary, generate, search
+from tests.leaks.sinks import recorded, server_sinks
 from tests.support.servers import RunningAssistant, run_assistant
 
 pytestmark = pytest.mark.servers
@@ -70,13 +71,8 @@ async def send_socketio(url: str, canaries: List[Canary]) -> List[dict]:
 
 
 def sinks(assistant: RunningAssistant) -> Dict[str, str]:
-    found: Dict[str, str] = {}
-    for path in sorted(assistant.var_dir.rglob("*")):
-        if path.is_file() and path.parent.name != "keys":
-            found[str(path.relative_to(assistant.var_dir))] = path.read_bytes().decode("latin-1")
-    found["servers' output"] = assistant.read_output()
-    requests = assistant.var_dir.parent / "action-requests.jsonl"
-    found["action server requests"] = requests.read_text(errors="replace") if requests.exists() else ""
+    found = server_sinks(assistant)
+    found["action server requests"] = recorded(assistant.var_dir.parent / "action-requests.jsonl")
     return found
 
 

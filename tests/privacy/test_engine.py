@@ -358,3 +358,18 @@ def test_overlapping_detections_merge_into_the_best_scored_type() -> None:
     assert merged == [DetectedEntity("CREDIT_CARD", 5, 20, 0.9), DetectedEntity("PERSON", 30, 35, 0.8)]
     assert merge_overlaps([DetectedEntity("PIN", 0, 4, 0.5), DetectedEntity("PIN", 4, 8, 0.5)]) == [
         DetectedEntity("PIN", 0, 4, 0.5), DetectedEntity("PIN", 4, 8, 0.5)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The cue makes the first one an SSN; the quoted repeat has no cue of its own.
+    ("parsed: my ssn is 219-09-9999, value='219-09-9999'", "parsed: my ssn is <US_SSN_1>, value='<US_SSN_1>'"),
+    ("my ssn is 219-09-9999 (219-09-9999)", "my ssn is <US_SSN_1> (<US_SSN_1>)"),
+    # Only where it stands alone: not inside a longer number.
+    ("my ssn is 219-09-9999, batch X219-09-9999Y", "my ssn is <US_SSN_1>, batch X219-09-9999Y"),
+])
+def test_a_detected_value_is_replaced_wherever_it_recurs(text: str, expected: str) -> None:
+    engine = Redactor()
+    try:
+        assert engine.redact(text, "c1").text == expected
+    finally:
+        engine.close()

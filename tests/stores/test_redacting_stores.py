@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import pytest
 from rasa.core.brokers.broker import EventBroker
@@ -24,7 +24,7 @@ IBAN = "GB82WEST12345698765432"
 NAME = "Jane Doe"
 
 
-def fake_redact(text: str, conversation: str) -> str:
+def fake_redact(text: str, conversation: str, after: Optional[str] = None) -> str:
     text = re.sub(r"\b4111(?: ?1111){3}\b", "<CREDIT_CARD_1>", text)
     text = text.replace(IBAN, "<IBAN_CODE_1>")
     return text.replace(NAME, "<PERSON_1>")
@@ -74,7 +74,7 @@ def test_scrubber_redacts_every_text_field_and_keeps_structure() -> None:
 
 
 def test_a_field_that_cannot_be_redacted_is_dropped() -> None:
-    def failing(text: str, conversation: str) -> str:
+    def failing(text: str, conversation: str, after: Optional[str] = None) -> str:
         raise RedactionError("engine down")
 
     events = EventScrubber(failing).events([UserUttered(f"card {CARD}").as_dict()], "c1")
@@ -135,3 +135,72 @@ def test_broker_publishes_placeholders_only() -> None:
     # Published directly (as Rasa's processor does for some events), still redacted.
     broker.publish({"sender_id": "c1", "event": "user", "text": f"card {CARD}"})
     assert inner.published[-1]["text"] == "card <CREDIT_CARD_1>"
+
+
+class ForgetfulRedactor:
+    """Records which conversations it was asked to forget (vault entries and numbering)."""
+
+    def __init__(self) -> None:
+        self.forgotten: List[str] = []
+
+    def forget(self, conversation: str) -> None:
+        self.forgotten.append(conversation)
+
+
+ERASABLE = Domain.from_dict({"slots": {
+    "erase_conversation": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}}})
+
+
+@pytest.mark.parametrize("kind", ["sql", "memory"])
+def test_setting_the_erase_slot_erases_the_conversation_and_its_vault_entries(tmp_path: Path, kind: str) -> None:
+    inner = (SQLTrackerStore(ERASABLE, dialect="sqlite", db=str(tmp_path / "t.db")) if kind == "sql"
+             else InMemoryTrackerStore(ERASABLE))
+    redactor = ForgetfulRedactor()
+    store = RedactingTrackerStore(ERASABLE, inner=inner, scrubber=EventScrubber(fake_redact),
+                                  redactor=redactor)  # type: ignore[arg-type]
+
+    async def scenario() -> List[Any]:
+        for sender in ("forget-me", "keep-me"):
+            await store.save(DialogueStateTracker.from_events(
+                sender, [ActionExecuted("action_listen"), UserUttered("hello")], slots=ERASABLE.slots))
+        tracker = await store.retrieve("forget-me")
+        assert tracker is not None and len(tracker.events) == 2
+        tracker.update(SlotSet("erase_conversation", True))
+        await store.save(tracker)
+        return [await store.retrieve("forget-me"), await store.retrieve("keep-me")]
+
+    forgotten, kept = asyncio.run(scenario())
+    assert forgotten is None
+    assert kept is not None and [e.as_dict().get("text") for e in kept.events][-1] == "hello"
+    assert redactor.forgotten == ["forget-me"]
+
+
+def test_a_store_that_cannot_erase_says_so() -> None:
+    from bot.stores.tracker_store import ErasureNotSupported, erase_from
+
+    class Opaque(InMemoryTrackerStore):
+        pass
+
+    with pytest.raises(ErasureNotSupported):
+        erase_from(object(), "c1")  # type: ignore[arg-type]
+    erase_from(Opaque(ERASABLE), "c1")  # a subclass of a known store erases like it
+
+
+def test_a_value_split_over_two_user_messages_is_caught_in_both(nlp_engine: Any) -> None:
+    from bot.privacy import Redactor
+    from bot.privacy.analyzer import build_analyzer
+    from bot.stores.tracker_store import scrubber_for
+
+    redactor = Redactor(analyzer=build_analyzer(nlp_engine=nlp_engine))
+    tracker = DialogueStateTracker.from_events("c9", [
+        ActionExecuted("action_listen"), UserUttered("my card number is 4111 1111"), BotUttered("go on"),
+        ActionExecuted("action_listen"), UserUttered("1111 1111"),
+    ])
+    state = tracker.current_state()
+    scrubbed = scrubber_for(redactor).event({**state, "events": [e.as_dict() for e in tracker.events]}, "c9")
+    users = [e["text"] for e in scrubbed["events"] if e["event"] == "user"]
+    assert users == ["my card number is <CREDIT_CARD_1>", "<CREDIT_CARD_2>"]
+    assert scrubbed["latest_message"]["text"] == "<CREDIT_CARD_2>"
+    # Without the message before it, the second half is just a number: the context is what catches it.
+    assert redactor.redact("1111 1111", "c9").text == "1111 1111"
+    redactor.close()
