@@ -99,6 +99,8 @@ def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
 
 
 MIN_REPEATED_CHARS = 4
+MAX_PARTIALS = 10_000
+TRAILING_PLACEHOLDER = re.compile(r"(<[A-Z][A-Z0-9_]*?_\d+>)[\s.,;:!?)]*$")
 
 
 def repeated_elsewhere(text: str, entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
@@ -152,6 +154,8 @@ class Redactor:
             self.analyzer.prepare(self._entities)
         # Per conversation, the type (never the value) of an identifier a message left unfinished.
         self._pending: Dict[str, Tuple[str, int, float]] = {}
+        # (conversation, placeholder) of a value cut off at the end of a message -> (type, digits given).
+        self._partials: Dict[Tuple[str, str], Tuple[str, int]] = {}
         self._pending_lock = threading.Lock()
         # Detection runs in a worker so that a time limit can be enforced.
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
@@ -213,19 +217,20 @@ class Redactor:
         With ``carry`` (a person's messages, in order, as the channels pass them),
         an identifier left unfinished at the end of the previous message continues
         at the start of this one, and is replaced too. Stores and logs, which
-        redact the same conversation's texts again, leave it off; a store that
-        knows the message before this one passes it as ``after`` instead, which
-        does the same without keeping any state.
+        redact the same conversation's texts again, leave it off; a step that
+        knows the message before this one passes it as ``after`` instead (as it
+        was typed, or as this redactor redacted it).
         """
         entities = self.detect(text)
         if carry:
             entities = self._carry_over(text, conversation, entities)
         elif after is not None and after.strip():
-            left = unfinished(after, [(e.type, e.start, e.end) for e in self.detect(after)])
+            left = self._left_unfinished(after, conversation)
             continued = self._continuation(text, left[0]) if left is not None else None
             if continued is not None:
                 entities = merge_overlaps([*entities, continued])
         replacements = [self._replacement(text, entity, conversation) for entity in entities]
+        self._remember_partial(text, conversation, entities, replacements)
         pieces: List[str] = []
         cursor = 0
         for replacement in replacements:
@@ -264,6 +269,33 @@ class Redactor:
                 self._pending[conversation] = (carried[0], carried[1], now + CONTINUATION_SECONDS)
         return entities
 
+    def _left_unfinished(self, previous: str, conversation: str) -> Optional[Tuple[str, int]]:
+        """What ``previous`` left unfinished: from its own text, or, once it is redacted, from its last placeholder."""
+        left = unfinished(previous, [(e.type, e.start, e.end) for e in self.detect(previous)])
+        if left is not None:
+            return left
+        last = TRAILING_PLACEHOLDER.search(previous)
+        if last is None:
+            return None
+        with self._pending_lock:
+            return self._partials.get((conversation, last.group(1)))
+
+    def _remember_partial(
+        self, text: str, conversation: str, entities: List[DetectedEntity], replacements: List[Replacement]
+    ) -> None:
+        """If ``text`` ends with part of an identifier, remember its placeholder's type and digit count.
+
+        So that the message after it is understood even when all that is left of
+        this one is its redacted form (a tracker read back from the store).
+        """
+        left = unfinished(text, [(e.type, e.start, e.end) for e in entities])
+        if left is None or not replacements or left[1] == 0:
+            return
+        with self._pending_lock:
+            self._partials[(conversation, replacements[-1].text)] = left
+            while len(self._partials) > MAX_PARTIALS:
+                self._partials.pop(next(iter(self._partials)))
+
     def _continuation(self, text: str, kind: str) -> Optional[DetectedEntity]:
         """The value at the start of ``text`` that continues an unfinished identifier of type ``kind``."""
         if kind not in self.policy.rules:
@@ -288,6 +320,9 @@ class Redactor:
 
     def forget(self, conversation: str) -> None:
         """Erase the conversation's placeholder numbering and vault entries."""
+        with self._pending_lock:
+            for key in [k for k in self._partials if k[0] == conversation]:
+                del self._partials[key]
         self.index.erase(conversation)
         if self.vault is not None:
             self.vault.erase(conversation)

@@ -23,6 +23,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional
 
 from bot.privacy.errors import PrivacyError
+from bot.privacy.placeholders import PLACEHOLDER_PATTERN
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,19 @@ STRUCTURAL_KEYS = frozenset({
 STRUCTURAL_DICTS = frozenset({"intent"})
 DROPPED = ""
 CACHE_SIZE = 20_000
+
+
+def with_parsed_text(event: Dict[str, Any]) -> Dict[str, Any]:
+    """A user event whose text is the one its NLU parse saw, when that one holds placeholders.
+
+    The NLU pipeline's first step redacts a message that reached Rasa raw (plain
+    ``rasa shell``), knowing the conversation; its result is the better redaction.
+    """
+    parse_data = event.get("parse_data")
+    parsed = parse_data.get("text") if isinstance(parse_data, dict) else None
+    if isinstance(parsed, str) and parsed != event.get("text") and PLACEHOLDER_PATTERN.search(parsed):
+        return {**event, "text": parsed}
+    return event
 
 
 # redact(text, conversation, after) -> text; ``after`` is the user message before this one, if any.
@@ -120,6 +134,7 @@ class EventScrubber:
         previous: Optional[str] = None
         for item in items:
             if isinstance(item, dict) and item.get("event") == "user":
+                item = with_parsed_text(item)
                 scrubbed.append(self._value(item, conversation, key, previous))
                 text = item.get("text")
                 previous = text if isinstance(text, str) else None

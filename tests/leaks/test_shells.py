@@ -22,6 +22,7 @@ import os
 import re
 import sqlite3
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -87,23 +88,31 @@ def type_all(console: Console, messages: List[str]) -> Session:
 
 
 @pytest.fixture(scope="module")
-def finbot_shell(assistant: RunningAssistant) -> Session:
-    console = Console(
+def shells(assistant: RunningAssistant) -> Dict[str, Session]:
+    """Both consoles, typed into at the same time (the rasa shell loads its own model meanwhile)."""
+    finbot = Console(
         [str(FINBOT), "--var-dir", str(assistant.var_dir), "shell", "--connect", assistant.rasa_url],
         ROOT, console_env(assistant), assistant.var_dir.parent / "finbot-shell.txt",
     )
-    return type_all(console, MESSAGES)
+    rasa = Console([
+        str(RASA), "shell", "--model", str(served_model(assistant)),
+        "--endpoints", str(assistant.var_dir / "run" / "endpoints.yml"),
+        "--debug", "--log-file", str(assistant.var_dir / "logs" / "rasa-shell.log"), "--port", str(free_port()),
+    ], ROOT, console_env(assistant), assistant.var_dir.parent / "rasa-shell.txt")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        typed = {name: pool.submit(type_all, console, MESSAGES)
+                 for name, console in (("finbot shell", finbot), ("rasa shell", rasa))}
+        return {name: future.result() for name, future in typed.items()}
 
 
 @pytest.fixture(scope="module")
-def rasa_shell(assistant: RunningAssistant, finbot_shell: Session) -> Session:
-    model = served_model(assistant)
-    command = [
-        str(RASA), "shell", "--model", str(model), "--endpoints", str(assistant.var_dir / "run" / "endpoints.yml"),
-        "--debug", "--log-file", str(assistant.var_dir / "logs" / "rasa-shell.log"), "--port", str(free_port()),
-    ]
-    console = Console(command, ROOT, console_env(assistant), assistant.var_dir.parent / "rasa-shell.txt")
-    return type_all(console, MESSAGES)
+def finbot_shell(shells: Dict[str, Session]) -> Session:
+    return shells["finbot shell"]
+
+
+@pytest.fixture(scope="module")
+def rasa_shell(shells: Dict[str, Session]) -> Session:
+    return shells["rasa shell"]
 
 
 def sinks(assistant: RunningAssistant, sessions: Dict[str, Session]) -> Dict[str, str]:

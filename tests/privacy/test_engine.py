@@ -373,3 +373,20 @@ def test_a_detected_value_is_replaced_wherever_it_recurs(text: str, expected: st
         assert engine.redact(text, "c1").text == expected
     finally:
         engine.close()
+
+
+def test_a_split_value_is_caught_after_the_redacted_form_of_its_first_part() -> None:
+    # A store reads the first message back redacted; the engine remembers its placeholder was cut short.
+    engine = Redactor()
+    try:
+        first = engine.redact("my card number is 4111 1111", "c1").text
+        assert first == "my card number is <CREDIT_CARD_1>"
+        assert engine.redact("1111 1111", "c1", after=first).text == "<CREDIT_CARD_2>"
+        assert engine.redact("1111 1111", "c2", after=first).text == "1111 1111"  # another conversation's card
+        engine.forget("c1")
+        assert engine.redact("1111 1111", "c1", after=first).text == "1111 1111"
+        # A complete card is not a beginning: the number after it stays a number.
+        whole = engine.redact("my card is 4111 1111 1111 1111", "c3").text
+        assert engine.redact("500 please", "c3", after=whole).text == "500 please"
+    finally:
+        engine.close()

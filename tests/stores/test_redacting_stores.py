@@ -204,3 +204,13 @@ def test_a_value_split_over_two_user_messages_is_caught_in_both(nlp_engine: Any)
     # Without the message before it, the second half is just a number: the context is what catches it.
     assert redactor.redact("1111 1111", "c9").text == "1111 1111"
     redactor.close()
+
+
+def test_a_user_text_takes_the_redaction_its_nlu_parse_made() -> None:
+    # Plain rasa shell: the text reached Rasa raw, the NLU step redacted the parse (knowing the conversation).
+    event = UserUttered("2301 7209", parse_data={"text": "<CREDIT_CARD_2>", "intent": {"name": "inform_amount"},
+                                                 "entities": []}).as_dict()
+    scrubbed = EventScrubber(lambda text, conversation, after=None: text).events([event], "c1")
+    assert scrubbed[0]["text"] == "<CREDIT_CARD_2>"
+    plain = UserUttered("hello", parse_data={"text": "hello", "intent": {}, "entities": []}).as_dict()
+    assert EventScrubber(lambda text, conversation, after=None: text).events([plain], "c1")[0]["text"] == "hello"
