@@ -9,12 +9,13 @@ the action server received (recorded before it scrubs anything).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import AsyncIterator, Dict, Iterator, List, Tuple
 
 import pytest
 import socketio
@@ -171,3 +172,64 @@ def test_metadata_is_scrubbed_and_unknown_keys_dropped(assistant: RunningAssista
     assert {k: metadata[k] for k in ("locale", "timezone")} == {"locale": "en-GB <CREDIT_CARD_1>", "timezone": 60}
     assert "tracking" not in metadata and "nested" not in metadata  # keys the policy does not allow
     assert "5555" not in json.dumps(rows)
+
+
+SOCKET_BAD_EVENTS = [
+    "just a string", 5, ["hi"], {"session_id": "bad-sio"}, {"message": "", "session_id": "bad-sio"},
+    {"message": "   ", "session_id": "bad-sio"}, {"message": 5, "session_id": "bad-sio"},
+    {"message": ["hi"], "session_id": "bad-sio"}, {"message": "\u0000\u0001\u0002", "session_id": "bad-sio"},
+    {"message": "a" * (100 * 1024), "session_id": "bad-sio"}, {"message": "hi", "session_id": 7},
+    {"message": "hi", "session_id": "bad-sio", "metadata": "{nope"},
+    {"message": b"\xff\xfe\x00", "session_id": "bad-sio"},  # binary (not text) sent as an attachment
+]
+
+
+async def send_bad_socketio_events(url: str) -> List[dict]:
+    """Each bad event's answer; then a 1 MB event, which the transport refuses by closing the connection;
+    then a good message on a fresh connection, to show the server is still up."""
+    answers = []
+    async with connected(url) as (client, received):
+        await client.emit("session_request", {"session_id": "bad-sio"})
+        for event in SOCKET_BAD_EVENTS:
+            await client.emit("user_uttered", event)
+            answers.append(await asyncio.wait_for(received.get(), 30))
+    async with connected(url) as (client, received):
+        await client.emit("user_uttered", {"message": "a" * (1024 * 1024), "session_id": "bad-sio"})
+        for _ in range(100):
+            if not client.connected:
+                break
+            await asyncio.sleep(0.1)
+        answers.append({"error": "connection closed"} if not client.connected else {})
+    async with connected(url) as (client, received):
+        await client.emit("session_request", {"session_id": "bad-sio"})
+        await client.emit("user_uttered", {"message": "hi", "session_id": "bad-sio"})
+        answers.append(await asyncio.wait_for(received.get(), 60))
+    return answers
+
+
+@contextlib.asynccontextmanager
+async def connected(url: str) -> AsyncIterator[Tuple[socketio.AsyncClient, asyncio.Queue]]:
+    client = socketio.AsyncClient(reconnection=False)
+    received: asyncio.Queue = asyncio.Queue()
+    client.on("bot_uttered", received.put_nowait)
+    await client.connect(url, socketio_path="/socket.io", transports=["websocket"])
+    try:
+        yield client, received
+    finally:
+        if client.connected:
+            await client.disconnect()
+
+
+def test_bad_socketio_events_get_a_clear_error_and_the_server_stays_up(assistant: RunningAssistant) -> None:
+    with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
+        before = db.execute("SELECT count(*) FROM events WHERE sender_id = 'widget-1'").fetchone()[0]
+    answers = asyncio.run(send_bad_socketio_events(assistant.rasa_url))
+    *errors, greeting = answers
+    assert len(errors) == len(SOCKET_BAD_EVENTS) + 1
+    assert all(answer.get("error") for answer in errors), [a for a in errors if not a.get("error")]
+    assert "longer than" in errors[9]["error"]
+    assert "Hello" in str(greeting.get("text"))
+    with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
+        assert db.execute("SELECT count(*) FROM events WHERE sender_id = 'widget-1'").fetchone()[0] == before
+        users = db.execute("SELECT count(*) FROM events WHERE sender_id = 'bad-sio' AND type_name = 'user'")
+        assert users.fetchone()[0] == 1  # only the good message

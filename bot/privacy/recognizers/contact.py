@@ -208,7 +208,8 @@ class IpAddressRecognizer(ClassPatternRecognizer):
     """IPv4 and IPv6 addresses that Python's ``ipaddress`` accepts.
 
     An IPv6 match needs three non-empty groups, so that "::" or a time such as
-    "10:30:45" is not an address.
+    "10:30:45" is not an address. Loopback and unspecified addresses
+    (127.0.0.1, ::1, 0.0.0.0) name no one: they are kept.
     """
 
     ENTITY = "IP_ADDRESS"
@@ -221,6 +222,8 @@ class IpAddressRecognizer(ClassPatternRecognizer):
         try:
             address = ipaddress.ip_address(pattern_text)
         except ValueError:
+            return True
+        if address.is_loopback or address.is_unspecified:
             return True
         if address.version == 6:
             return sum(1 for group in pattern_text.split(":") if group) < 3

@@ -72,6 +72,9 @@ NOT_FOUND = [
     ("999.1.1.1", "IP_ADDRESS"),
     ("at 10:30:45", "IP_ADDRESS"),
     ("the :: operator", "IP_ADDRESS"),
+    ("listening on 127.0.0.1:5005", "IP_ADDRESS"),
+    ("bound to 0.0.0.0", "IP_ADDRESS"),
+    ("loopback ::1 and ::ffff:127.0.0.1", "IP_ADDRESS"),
     ("mac 00:1A:2B:3C:4D:5E", "IP_ADDRESS"),
 ]
 
@@ -128,9 +131,9 @@ def test_generated_emails_found(detect: Detect, first: str, second: str, domain:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(address=st.ip_addresses(v=4))
+@given(address=st.ip_addresses(v=4).filter(lambda a: not (a.is_loopback or a.is_unspecified)))
 def test_generated_ipv4_found(detect: Detect, address: object) -> None:
-    value = str(address)
+    value = str(address)  # loopback and 0.0.0.0 are kept (see the table of what is not an address)
     text = f"the server at {value} is down"
     spans = {(r.start, r.end) for r in detect("contact", text) if r.entity_type == "IP_ADDRESS"}
     assert (14, 14 + len(value)) in spans

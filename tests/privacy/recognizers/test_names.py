@@ -65,6 +65,7 @@ FOUND: List[Tuple[str, str]] = [
 # Messages with no name in them: banks, products, places, months, tickers and words
 # that are also names, in ordinary questions about money.
 NOT_FOUND: List[str] = [
+    "Starting Rasa server on port 5005",  # the software, in its own logs
     "I bank with Chase",
     "Is Wells Fargo better than HSBC?",
     "Should I pick Barclays or Ally for savings?",
