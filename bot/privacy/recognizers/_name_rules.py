@@ -22,7 +22,7 @@ from bot.privacy.recognizers._lexicon import (
     person_names,
     place_names,
 )
-from bot.privacy.recognizers._name_cues import NAME_CUE, STRONG, WEAK, cue_level
+from bot.privacy.recognizers._name_cues import NAME_CUE, STRONG, STRONG_BEFORE_RE, WEAK, cue_level
 
 # Words: letters, joined by apostrophes or hyphens ("O'Brien", "Amy-leigh").
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -32,6 +32,16 @@ TITLES = frozenset("mr mrs ms miss mx dr prof sir dame mister madam madame mme m
 # Lower-case text says "mr smith" but "miss" and "sir" there are usually words.
 LOWER_CASE_TITLES = frozenset("mr mrs ms mx dr prof".split())
 GREETINGS = frozenset("hi hello hey dear thanks to with and".split())
+# Words that address someone without naming them ("hey bot", "cheers mate"): words first, names
+# only after "my name is". Languages and nationalities ("into German") are never a person.
+ADDRESSEES = frozenset(
+    "bot chatbot robot assistant finbot mate mates guys folks everyone everybody buddy pal dude bro team "
+    "friend friends sir madam".split()
+)
+LANGUAGES = frozenset(
+    "english german french spanish italian portuguese dutch polish chinese mandarin cantonese japanese korean "
+    "arabic hindi urdu russian greek turkish swedish norwegian danish finnish welsh irish scottish".split()
+)
 MAX_RUN = 5
 
 
@@ -97,6 +107,7 @@ def _classify(key: str) -> Tuple[str, bool, int]:
     """(kind, in the name gazetteer, frequency tier) of a folded word.
 
     kind is "stop" (never a name), "stopname" (a stop word that is also a name: "will"),
+    "addressee" (a word that addresses someone, "mate": a name only after "my name is"),
     "finance", "blocked" (a place or month), "title",
     "particle", "common" (a common English word) or "unknown" (none of these).
     """
@@ -107,6 +118,10 @@ def _classify(key: str) -> Tuple[str, bool, int]:
         return "stop", False, 0
     if key in STOP:
         return "stopname", True, 10  # "will", "may": words first, names after "my name is"
+    if key in ADDRESSEES:
+        return "addressee", key in names, 10
+    if key in LANGUAGES:
+        return "blocked", key in names, common_words().get(key, 0)
     tier = common_words().get(key, 0)
     gaz = key in names
     if not gaz and ("-" in key or "'" in key):
@@ -230,6 +245,9 @@ def _initial(token: NameToken) -> bool:
 
 def _name_like(token: NameToken, mode: str, text: str) -> bool:
     """Whether the word may be part of a name: a known name, an unknown word, or an initial."""
+    if token.kind == "addressee":
+        # "cheers mate" and "hey bot" are no signature or greeting of a person; "my name is Mate" is.
+        return bool(STRONG_BEFORE_RE.search(text[max(0, token.start - 60):token.start].lower()))
     if token.kind == "stopname":
         # "Will" in mixed-case text, or "will" right after "my name is".
         return (mode == "mixed" and token.shape == "title") or cue_level(

@@ -43,6 +43,7 @@ FOUND: List[Tuple[str, str]] = [
     ("please pay my landlord, Heather Smith", "Heather Smith"),
     ("send it to heather smith", "heather smith"),
     ("my name is will", "will"),
+    ("my name is Mate Kovacs", "Mate Kovacs"),
     ("My name is May Chen", "May Chen"),
     ("Thanks for the help. Regards, Bill", "Bill"),
     ("It's under my partner's name Laura Lima", "Laura Lima"),
@@ -66,6 +67,10 @@ FOUND: List[Tuple[str, str]] = [
 # that are also names, in ordinary questions about money.
 NOT_FOUND: List[str] = [
     "Starting Rasa server on port 5005",  # the software, in its own logs
+    "hey bot, quick question",  # addressing someone is not naming them
+    "cheers mate",
+    "thanks guys",
+    "translate thank you into German",
     "I bank with Chase",
     "Is Wells Fargo better than HSBC?",
     "Should I pick Barclays or Ally for savings?",
