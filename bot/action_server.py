@@ -28,7 +28,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.runtime import shared_redactor
+from bot.runtime import shared_redactor, without_vault
 from bot.stores.scrub import EventScrubber
 from bot.stores.tracker_store import scrubber_for
 
@@ -149,7 +149,9 @@ def main(argv: Optional[list] = None) -> None:
     if args.log_file:
         utils.configure_file_logging(logging.getLogger("bot"), args.log_file, level, None)
     utils.update_sanic_log_level()
-    redactor = shared_redactor()  # also installs log redaction for this process
+    # Installs log redaction for this process. The action server scrubs what it is sent but keeps no
+    # original: only the conversation's own redaction (channel, NLU step) writes to the vault.
+    redactor = without_vault(shared_redactor())
     scrubber = scrubber_for(redactor)
     app = create_app(args.actions, scrubber)
     logger.info("action server listening on http://%s:%s", args.host, args.port)

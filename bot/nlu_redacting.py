@@ -16,22 +16,33 @@ from raw text.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.privacy import PrivacyError, Redactor
+from bot.privacy.engine import CONTINUATION_SECONDS
 
 logger = logging.getLogger(__name__)
 
 SCOPE = "nlu"  # when there is no tracker (parsing outside a conversation)
+
+
+def previous_message(tracker: DialogueStateTracker, now: float) -> Optional[str]:
+    """The conversation's last user message, if recent enough for this one to continue a value it began."""
+    last = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)
+    if last is None or last.text is None or now - last.timestamp > CONTINUATION_SECONDS:
+        return None
+    return last.text
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -62,7 +73,7 @@ class RedactingPreprocessor(GraphComponent):
 
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
         conversation = tracker.sender_id if tracker is not None else SCOPE
-        before = tracker.latest_message.text if tracker is not None and tracker.latest_message else None
+        before = previous_message(tracker, time.time()) if tracker is not None else None
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():

@@ -62,7 +62,10 @@ async def parse_lines(agent: Parser, redactor: Redactor, source: BinaryIO, sink:
             except PrivacyError as refusal:
                 record = failed(str(refusal))
             else:
-                record = result(redacted, await agent.parse_message(redacted))
+                try:
+                    record = result(redacted, await agent.parse_message(redacted))
+                except Exception as error:  # one bad line must not stop the run; its text is not quoted
+                    record = failed(f"the model could not parse this line ({type(error).__name__})")
                 redactor.forget(f"line-{number}")
         failures += "error" in record
         sink.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -82,6 +85,9 @@ def parse_jsonl(model: Path, redactor: Redactor, source: BinaryIO, sink: TextIO)
     """Load the trained ``model`` and parse every line of ``source`` into ``sink``; the number that failed."""
     from rasa.core.agent import Agent
 
+    from bot.runtime import use_redactor
+
+    use_redactor(redactor)  # the model's own redaction step uses the same engine and policy, and no vault
     quiet_logs()
     agent = Agent.load(str(model))
     return asyncio.run(parse_lines(agent, redactor, source, sink))

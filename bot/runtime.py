@@ -11,7 +11,7 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from bot.logs import install_log_redaction
 from bot.privacy import Redactor
@@ -21,17 +21,21 @@ LONG_LINE_WITHHELD = "[log line over the redaction size limit withheld]"
 
 _redactors: Dict[Tuple[str, str], Redactor] = {}
 _lock = threading.Lock()
+_chosen: List[Redactor] = []
 
 
 def shared_redactor(policy_path: Optional[str] = None, var_dir: Optional[str] = None) -> Redactor:
     """The process-wide redactor for this policy and var folder; installs log redaction on first use."""
+    if _chosen:
+        return _chosen[0]
     var = str(Path(var_dir or os.environ.get("FINBOT_VAR_DIR") or "var").resolve())
     policy = policy_path or os.environ.get("FINBOT_PRIVACY_POLICY") or ""
     with _lock:
         key = (policy, var)
         if key not in _redactors:
             redactor = Redactor.for_project(Path(var), policy or None)
-            install_log_redaction(lambda text: redact_log_message(redactor, text))
+            for_logs = without_vault(redactor)  # log lines are no conversation: nothing of them is kept
+            install_log_redaction(lambda text: redact_log_message(for_logs, text))
             _redactors[key] = redactor
         return _redactors[key]
 
@@ -40,17 +44,18 @@ class RecentRedactions:
     """The redacted form of recently logged messages, keyed by a digest of the original.
 
     Most log messages repeat word for word on every turn ("Node 'run_X'
-    running ..."); the engine runs once per distinct message. Only digests and
-    redacted texts are kept, never an original.
+    running ..."); the engine runs once per distinct message. Only keyed digests
+    and redacted texts are kept, never an original.
     """
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
         self._entries: OrderedDict[bytes, str] = OrderedDict()
         self._lock = threading.Lock()
+        self._key = os.urandom(32)  # keyed digests: a short line cannot be found by hashing guesses
 
     def get(self, text: str, redact: Callable[[str], str]) -> str:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, key=self._key).digest()
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
@@ -64,6 +69,17 @@ class RecentRedactions:
 
 
 _recent = RecentRedactions()
+
+
+def use_redactor(redactor: Redactor) -> None:
+    """Make ``redactor`` the process's redactor for every caller (``finbot parse``: its policy, no vault)."""
+    with _lock:
+        _chosen[:] = [redactor]
+
+
+def without_vault(redactor: Redactor) -> Redactor:
+    """A redactor with the same policy and engine that keeps no original (its own numbering)."""
+    return Redactor(policy=redactor.policy, analyzer=redactor.analyzer)
 
 
 def redact_log_message(redactor: Redactor, text: str) -> str:

@@ -69,3 +69,19 @@ async def test_a_bad_line_gets_an_error_and_the_rest_go_on(redactor: Redactor) -
         "line is not valid JS", 'expected an object w', "line is not valid UT", ""]
     assert all(r["intent"] is None and r["redacted"] is None for r in records[:3])
     assert records[3]["intent"] == "lost_or_stolen_card"
+
+
+class FailingAgent(RecordingAgent):
+    async def parse_message(self, message: str) -> Dict[str, Any]:
+        if "boom" in message:
+            raise ValueError(f"cannot parse {message}")
+        return await super().parse_message(message)
+
+
+@pytest.mark.asyncio
+async def test_a_line_the_model_fails_on_gets_an_error_without_its_text(redactor: Redactor) -> None:
+    agent, sink = FailingAgent(), io.StringIO()
+    failures = await parse_lines(agent, redactor, io.BytesIO(b'{"text": "boom 4111"}\n{"text": "hello"}\n'), sink)
+    records = [json.loads(line) for line in sink.getvalue().splitlines()]
+    assert failures == 1 and records[0]["error"] == "the model could not parse this line (ValueError)"
+    assert records[1]["intent"] == "lost_or_stolen_card"

@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, Tuple
 
+from stdnum import iban
+
 from actions.banking import rows, schema
 from actions.banking.errors import DailyLimitExceeded, InsufficientFunds, InvalidAccountNumber, SameAccount
 from actions.banking.models import (
@@ -214,6 +216,8 @@ class CoreBank:
         pence = to_pence(amount)
         if sum(ch.isalnum() for ch in account_number) < MIN_ACCOUNT_NUMBER_CHARACTERS:
             raise InvalidAccountNumber()
+        if any(ch.isalpha() for ch in account_number[:2]) and not iban.is_valid(account_number):
+            raise InvalidAccountNumber()  # an IBAN that fails its check digits (or only part of one)
         ending = last4(account_number)
         with self._session(user_id, write=True) as (db, customer):
             return self._pay(db, customer, source, pence, f"Payment to account {masked(ending)}", ending, None,

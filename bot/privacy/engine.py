@@ -100,6 +100,7 @@ def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
 
 MIN_REPEATED_CHARS = 4
 MAX_PARTIALS = 10_000
+MAX_VAULT_PROBES = 1000
 TRAILING_PLACEHOLDER = re.compile(r"(<[A-Z][A-Z0-9_]*?_\d+>)[\s.,;:!?)]*$")
 
 
@@ -315,12 +316,20 @@ class Redactor:
         number = self.index.number(conversation, entity.type, self._fingerprint(conversation, entity.type, value))
         name = placeholder(entity.type, number)
         if action is Action.VAULT and self.vault is not None:
-            self.vault.store(conversation, name, entity.type, value)
+            # The vault may hold this number for another value (numbered by another process, or before a
+            # restart): take the first number that is free or already holds this value, the same every time.
+            for probe in range(number, number + MAX_VAULT_PROBES):
+                name = placeholder(entity.type, probe)
+                if self.vault.store(conversation, name, entity.type, value):
+                    break
+            else:
+                raise RedactionError("the vault has no free placeholder for this value")
         return Replacement(entity, name, action)
 
     def forget(self, conversation: str) -> None:
-        """Erase the conversation's placeholder numbering and vault entries."""
+        """Erase the conversation's placeholder numbering, vault entries and unfinished values."""
         with self._pending_lock:
+            self._pending.pop(conversation, None)
             for key in [k for k in self._partials if k[0] == conversation]:
                 del self._partials[key]
         self.index.erase(conversation)

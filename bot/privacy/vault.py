@@ -9,6 +9,7 @@ PostgreSQL where several servers share it.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bot.privacy.errors import VaultError, VaultKeyError
+
+logger = logging.getLogger(__name__)
 
 _METADATA = sa.MetaData()
 VALUES = sa.Table(
@@ -75,8 +78,18 @@ class Vault:
         url = os.environ.get("FINBOT_VAULT_URL") or f"sqlite:///{var_dir / 'vault.db'}"
         return cls(url, derive_key(master, "vault"), ttl_seconds=ttl_seconds)
 
-    def store(self, conversation: str, placeholder: str, entity_type: str, value: str) -> None:
-        """Seal ``value`` under ``placeholder`` in ``conversation``; a second store replaces the first."""
+    def store(self, conversation: str, placeholder: str, entity_type: str, value: str) -> bool:
+        """Seal ``value`` under ``placeholder`` in ``conversation``; whether it was stored.
+
+        Storing the same value again renews it. A different value under a
+        placeholder that is still held is refused (False): a placeholder means
+        one value, and a process that numbers differently (an action server, a
+        second Rasa server) must never make a transfer pay another account.
+        """
+        held = self._unseal(conversation, placeholder)
+        if held is not None and held != value:
+            logger.warning("a vault placeholder was offered a different value; the first one is kept")
+            return False
         nonce = os.urandom(12)
         sealed = self._aead.encrypt(nonce, value.encode("utf-8"), self._aad(conversation, placeholder))
         now = time.time()
@@ -88,6 +101,21 @@ class Vault:
             db.execute(sa.delete(VALUES).where(
                 VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder))
             db.execute(sa.insert(VALUES).values(**row))
+        return True
+
+    def _unseal(self, conversation: str, placeholder: str) -> Optional[str]:
+        """The value held under ``placeholder`` (unexpired), without recording a reveal; for ``store`` only."""
+        with self._begin() as db:
+            row = db.execute(sa.select(VALUES.c.nonce, VALUES.c.sealed).where(
+                VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder,
+                VALUES.c.expires_at > time.time(),
+            )).first()
+        if row is None:
+            return None
+        try:
+            return self._aead.decrypt(row.nonce, row.sealed, self._aad(conversation, placeholder)).decode("utf-8")
+        except InvalidTag:
+            return None
 
     def reveal(self, conversation: str, placeholder: str, purpose: str) -> Optional[str]:
         """The original behind ``placeholder``, or None if unknown or expired; records ``purpose``."""

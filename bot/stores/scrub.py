@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional
 
+from bot.privacy.engine import CONTINUATION_SECONDS
 from bot.privacy.errors import PrivacyError
 from bot.privacy.placeholders import PLACEHOLDER_PATTERN
 
@@ -57,6 +59,18 @@ def with_parsed_text(event: Dict[str, Any]) -> Dict[str, Any]:
     return event
 
 
+def text_before(event: Dict[str, Any], previous: Optional[Dict[str, Any]]) -> Optional[str]:
+    """The previous user message's text, if it came soon enough before ``event`` to be continued by it."""
+    if previous is None or not isinstance(previous.get("text"), str):
+        return None
+    gap = _number(event.get("timestamp")) - _number(previous.get("timestamp"))
+    return previous["text"] if 0 <= gap <= CONTINUATION_SECONDS else None
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
 # redact(text, conversation, after) -> text; ``after`` is the user message before this one, if any.
 Redact = Callable[[str, str, Optional[str]], str]
 
@@ -69,6 +83,7 @@ class EventScrubber:
         self._cache: OrderedDict[bytes, str] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._key = os.urandom(32)  # keyed digests: a short text cannot be found by hashing guesses
 
     def event(self, event: Dict[str, Any], conversation: str) -> Dict[str, Any]:
         """A redacted copy of ``event`` (or of a whole tracker: a dictionary with ``events``)."""
@@ -77,8 +92,8 @@ class EventScrubber:
         latest = event.get("latest_message")
         if isinstance(events, list) and isinstance(latest, dict):
             # A tracker: its latest message is the last user event, which follows the one before it.
-            users = [e.get("text") for e in events if isinstance(e, dict) and e.get("event") == "user"]
-            before = users[-2] if len(users) >= 2 and isinstance(users[-2], str) else None
+            users = [e for e in events if isinstance(e, dict) and e.get("event") == "user"]
+            before = text_before(users[-1], users[-2]) if len(users) >= 2 else None
             scrubbed["latest_message"] = self._value(latest, conversation, key="latest_message", after=before)
         return scrubbed
 
@@ -90,7 +105,8 @@ class EventScrubber:
         """``text`` redacted, or dropped if redaction fails; results are cached by a hash, never by the text."""
         if not text.strip():
             return text
-        key = hashlib.sha256(f"{conversation}\0{after}\0{text}".encode("utf-8", "surrogatepass")).digest()
+        key = hashlib.blake2b(f"{conversation}\0{after}\0{text}".encode("utf-8", "surrogatepass"),
+                              digest_size=16, key=self._key).digest()
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -131,13 +147,12 @@ class EventScrubber:
     def _list(self, items: List[Any], conversation: str, key: Any, after: Optional[str]) -> List[Any]:
         """A list; in a list of events, each user event is redacted after the user event before it."""
         scrubbed = []
-        previous: Optional[str] = None
+        previous: Optional[Dict[str, Any]] = None
         for item in items:
             if isinstance(item, dict) and item.get("event") == "user":
                 item = with_parsed_text(item)
-                scrubbed.append(self._value(item, conversation, key, previous))
-                text = item.get("text")
-                previous = text if isinstance(text, str) else None
+                scrubbed.append(self._value(item, conversation, key, text_before(item, previous)))
+                previous = item
             else:
                 scrubbed.append(self._value(item, conversation, key, after))
         return scrubbed

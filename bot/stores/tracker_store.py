@@ -19,6 +19,7 @@ import logging
 from typing import Any, Dict, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.brokers.sql import SQLEventBroker
 from rasa.core.tracker_store import (
     InMemoryTrackerStore,
     RedisTrackerStore,
@@ -115,12 +116,19 @@ class RedactingTrackerStore(TrackerStore):
     async def erase(self, sender_id: str) -> None:
         """Forget a conversation: its stored events, its placeholder numbering and its vault entries.
 
-        Events already published to the event broker are a stream and stay
-        there (they hold placeholders only).
+        The store goes first, so that a store that cannot erase fails before
+        anything else is gone. Events published to a SQL event broker (the
+        embedded default) are deleted too; a streaming broker (Kafka, RabbitMQ)
+        has passed them on already, holding placeholders only.
         """
+        erase_from(self.inner, sender_id)
+        broker = getattr(self.event_broker, "inner", self.event_broker)
+        if isinstance(broker, SQLEventBroker):
+            with broker.session_scope() as session:
+                session.query(broker.SQLBrokerEvent).filter(broker.SQLBrokerEvent.sender_id == sender_id).delete()
+                session.commit()
         if self.redactor is not None:
             self.redactor.forget(sender_id)
-        erase_from(self.inner, sender_id)
         logger.info("erased a conversation at the user's request")
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:

@@ -251,11 +251,17 @@ def test_placeholder_numbering_expires(analyzer: Any) -> None:
         redactor.close()
 
 
-def test_a_second_store_replaces_the_first(tmp_path: Path) -> None:
+def test_a_vault_placeholder_taken_by_another_value_moves_on_to_a_free_number(
+    make_redactor: Any, tmp_path: Path
+) -> None:
+    # As after a restart: the vault still holds <CREDIT_CARD_1> for a card the fresh numbering does not know.
     vault = vault_at(tmp_path)
-    vault.store("c1", "<PIN_1>", "PIN", "1111")
-    vault.store("c1", "<PIN_1>", "PIN", "2222")
-    assert vault.reveal("c1", "<PIN_1>", "check") == "2222"
+    vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", "5555 5555 5555 4444")
+    redactor = make_redactor(make_policy({"CREDIT_CARD": {"action": "vault"}}), vault=vault)
+    assert redactor.redact(f"card {CARD}", "c1").text == "card <CREDIT_CARD_2>"
+    assert redactor.redact(f"again {CARD}", "c1").text == "again <CREDIT_CARD_2>"
+    assert vault.reveal("c1", "<CREDIT_CARD_2>", "check") == CARD
+    assert vault.reveal("c1", "<CREDIT_CARD_1>", "check") == "5555 5555 5555 4444"
     vault.close()
 
 
@@ -390,3 +396,13 @@ def test_a_split_value_is_caught_after_the_redacted_form_of_its_first_part() -> 
         assert engine.redact("500 please", "c3", after=whole).text == "500 please"
     finally:
         engine.close()
+
+
+def test_a_placeholder_held_in_the_vault_keeps_its_first_value(tmp_path: Path) -> None:
+    # Another process numbering on its own must never make <IBAN_CODE_1> mean another account.
+    vault = vault_at(tmp_path)
+    assert vault.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", "GB82WEST12345698765432") is True
+    assert vault.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", "GB33BUKB20201555555555") is False
+    assert vault.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", "GB82WEST12345698765432") is True  # renewed
+    assert vault.reveal("c1", "<IBAN_CODE_1>", purpose="test") == "GB82WEST12345698765432"
+    assert vault.store("c2", "<IBAN_CODE_1>", "IBAN_CODE", "GB33BUKB20201555555555") is True  # its own

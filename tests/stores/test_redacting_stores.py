@@ -153,10 +153,14 @@ ERASABLE = Domain.from_dict({"slots": {
 
 @pytest.mark.parametrize("kind", ["sql", "memory"])
 def test_setting_the_erase_slot_erases_the_conversation_and_its_vault_entries(tmp_path: Path, kind: str) -> None:
-    inner = (SQLTrackerStore(ERASABLE, dialect="sqlite", db=str(tmp_path / "t.db")) if kind == "sql"
-             else InMemoryTrackerStore(ERASABLE))
+    from rasa.core.brokers.sql import SQLEventBroker
+
+    broker = RedactingEventBroker(SQLEventBroker(dialect="sqlite", db=str(tmp_path / "e.db")),
+                                  EventScrubber(fake_redact))
+    inner = (SQLTrackerStore(ERASABLE, dialect="sqlite", db=str(tmp_path / "t.db"), event_broker=broker)
+             if kind == "sql" else InMemoryTrackerStore(ERASABLE, event_broker=broker))
     redactor = ForgetfulRedactor()
-    store = RedactingTrackerStore(ERASABLE, inner=inner, scrubber=EventScrubber(fake_redact),
+    store = RedactingTrackerStore(ERASABLE, inner=inner, event_broker=broker, scrubber=EventScrubber(fake_redact),
                                   redactor=redactor)  # type: ignore[arg-type]
 
     async def scenario() -> List[Any]:
@@ -173,6 +177,8 @@ def test_setting_the_erase_slot_erases_the_conversation_and_its_vault_entries(tm
     assert forgotten is None
     assert kept is not None and [e.as_dict().get("text") for e in kept.events][-1] == "hello"
     assert redactor.forgotten == ["forget-me"]
+    published = sqlite3.connect(tmp_path / "e.db").execute("SELECT sender_id FROM events").fetchall()
+    assert {"keep-me"} == {row[0] for row in published}  # the event broker's copy is gone too
 
 
 def test_a_store_that_cannot_erase_says_so() -> None:
@@ -183,7 +189,10 @@ def test_a_store_that_cannot_erase_says_so() -> None:
 
     with pytest.raises(ErasureNotSupported):
         erase_from(object(), "c1")  # type: ignore[arg-type]
-    erase_from(Opaque(ERASABLE), "c1")  # a subclass of a known store erases like it
+    opaque = Opaque(ERASABLE)
+    asyncio.run(opaque.save(DialogueStateTracker.from_events("c1", [UserUttered("hello")])))
+    erase_from(opaque, "c1")  # a subclass of a known store erases like it
+    assert asyncio.run(opaque.retrieve("c1")) is None
 
 
 def test_a_value_split_over_two_user_messages_is_caught_in_both(nlp_engine: Any) -> None:
@@ -214,3 +223,17 @@ def test_a_user_text_takes_the_redaction_its_nlu_parse_made() -> None:
     assert scrubbed[0]["text"] == "<CREDIT_CARD_2>"
     plain = UserUttered("hello", parse_data={"text": "hello", "intent": {}, "entities": []}).as_dict()
     assert EventScrubber(lambda text, conversation, after=None: text).events([plain], "c1")[0]["text"] == "hello"
+
+
+def test_a_message_long_after_the_previous_one_does_not_continue_it(nlp_engine: Any) -> None:
+    from bot.privacy import Redactor
+    from bot.privacy.analyzer import build_analyzer
+    from bot.stores.tracker_store import scrubber_for
+
+    redactor = Redactor(analyzer=build_analyzer(nlp_engine=nlp_engine))
+    events = [UserUttered("I forgot my account number.", timestamp=1000.0).as_dict(),
+              UserUttered("50", timestamp=1000.0 + 600).as_dict()]
+    soon = [events[0], {**events[1], "timestamp": 1010.0}]
+    assert [e["text"] for e in scrubber_for(redactor).events(events, "c8")][1] == "50"
+    assert [e["text"] for e in scrubber_for(redactor).events(soon, "c8")][1] == "<ACCOUNT_NUMBER_1>"
+    redactor.close()

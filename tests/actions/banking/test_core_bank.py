@@ -179,7 +179,7 @@ def test_a_new_payee_is_kept_by_the_last_4_characters_only(bank: CoreBank, numbe
         assert form.encode() not in raw
 
 
-@pytest.mark.parametrize("number", ["12", "ab-12", ""])
+@pytest.mark.parametrize("number", ["12", "ab-12", "", "GB82 WEST 1234", "GB82WEST12345698765431"])  # half, bad check
 def test_a_new_payee_needs_an_account_number(bank: CoreBank, number: str) -> None:
     with pytest.raises(InvalidAccountNumber):
         bank.pay_new_payee(USER, "current", number, Decimal("1"))

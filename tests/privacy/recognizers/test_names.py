@@ -44,6 +44,7 @@ FOUND: List[Tuple[str, str]] = [
     ("send it to heather smith", "heather smith"),
     ("my name is will", "will"),
     ("my name is Mate Kovacs", "Mate Kovacs"),
+    ("pay Rasa Jones 20 pounds", "Rasa Jones"),
     ("My name is May Chen", "May Chen"),
     ("Thanks for the help. Regards, Bill", "Bill"),
     ("It's under my partner's name Laura Lima", "Laura Lima"),
