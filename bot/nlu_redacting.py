@@ -57,6 +57,9 @@ class RedactingPreprocessor(GraphComponent):
         cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
         execution_context: ExecutionContext,
     ) -> RedactingPreprocessor:
+        from bot import console_guard
+
+        console_guard.install()  # plain `rasa shell`: its console redacts before it sends (see console_guard)
         return cls()
 
     @property

@@ -32,7 +32,9 @@ def test_greets_over_rest(assistant: RunningAssistant) -> None:
 
 
 def test_custom_action_answers_through_the_action_server(assistant: RunningAssistant) -> None:
-    reply = assistant.say("u2", "I earn 3000 a month, how should I budget it?")
+    asked = assistant.say("u2", "I earn 3000 a month, how should I budget it?")
+    assert "skip" in texts(asked), asked  # the budget form asks for the costs, or "skip" for the split alone
+    reply = assistant.say("u2", "skip")
     assert "1,500.00" in texts(reply) and "900.00" in texts(reply) and "600.00" in texts(reply), reply
 
 

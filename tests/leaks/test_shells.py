@@ -123,8 +123,9 @@ def sinks(assistant: RunningAssistant, sessions: Dict[str, Session]) -> Dict[str
     return found
 
 
-def test_finbot_shell_tells_the_user_what_it_hid(finbot_shell: Session) -> None:
-    replies = finbot_shell.replies
+@pytest.mark.parametrize("name", ["finbot shell", "rasa shell"])
+def test_each_shell_tells_the_user_what_it_hid(shells: Dict[str, Session], name: str) -> None:
+    replies = shells[name].replies
     assert len(replies) == len(MESSAGES) >= 200
     with_value = [i for i, m in enumerate(MESSAGES) if m != "my account number is"]
     told = [i for i in with_value if "I hid the" in replies[i]]
