@@ -86,10 +86,6 @@ class Vault:
         one value, and a process that numbers differently (an action server, a
         second Rasa server) must never make a transfer pay another account.
         """
-        held = self._unseal(conversation, placeholder)
-        if held is not None and held != value:
-            logger.warning("a vault placeholder was offered a different value; the first one is kept")
-            return False
         nonce = os.urandom(12)
         sealed = self._aead.encrypt(nonce, value.encode("utf-8"), self._aad(conversation, placeholder))
         now = time.time()
@@ -98,46 +94,45 @@ class Vault:
             "nonce": nonce, "sealed": sealed, "created_at": now, "expires_at": now + self._ttl,
         }
         with self._begin() as db:
+            try:
+                held = self._held(db, conversation, placeholder)
+            except InvalidTag:
+                held = None  # unreadable with this key: it can mean nothing to us, so it is replaced
+            if held is not None and held != value:
+                logger.warning("a vault placeholder was offered a different value; the first one is kept")
+                return False
             db.execute(sa.delete(VALUES).where(
                 VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder))
             db.execute(sa.insert(VALUES).values(**row))
         return True
 
-    def _unseal(self, conversation: str, placeholder: str) -> Optional[str]:
-        """The value held under ``placeholder`` (unexpired), without recording a reveal; for ``store`` only."""
-        with self._begin() as db:
-            row = db.execute(sa.select(VALUES.c.nonce, VALUES.c.sealed).where(
-                VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder,
-                VALUES.c.expires_at > time.time(),
-            )).first()
+    def _held(self, db: sa.engine.Connection, conversation: str, placeholder: str) -> Optional[str]:
+        """The unexpired value under ``placeholder``, or None; raises InvalidTag if it does not decrypt."""
+        row = db.execute(sa.select(VALUES.c.nonce, VALUES.c.sealed).where(
+            VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder,
+            VALUES.c.expires_at > time.time(),
+        )).first()
         if row is None:
             return None
-        try:
-            return self._aead.decrypt(row.nonce, row.sealed, self._aad(conversation, placeholder)).decode("utf-8")
-        except InvalidTag:
-            return None
+        return self._aead.decrypt(row.nonce, row.sealed, self._aad(conversation, placeholder)).decode("utf-8")
 
     def reveal(self, conversation: str, placeholder: str, purpose: str) -> Optional[str]:
         """The original behind ``placeholder``, or None if unknown or expired; records ``purpose``."""
         if not purpose or not purpose.strip():
             raise VaultError("a reveal must state its purpose")
         with self._begin() as db:
-            row = db.execute(sa.select(VALUES.c.nonce, VALUES.c.sealed).where(
-                VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder,
-                VALUES.c.expires_at > time.time(),
-            )).first()
-            if row is None:
-                return None
             try:
-                plain = self._aead.decrypt(row.nonce, row.sealed, self._aad(conversation, placeholder))
+                value = self._held(db, conversation, placeholder)
             except InvalidTag:
                 raise VaultKeyError("a vault value did not decrypt: wrong key or tampered row") from None
+            if value is None:
+                return None
             # Recorded in the same transaction: no reveal without its purpose on file.
             db.execute(sa.insert(REVEALS).values(
                 conversation=conversation, placeholder=placeholder, purpose=purpose.strip()[:200],
                 revealed_at=time.time(),
             ))
-        return plain.decode("utf-8")
+        return value
 
     def reveals(self, conversation: str) -> List[Reveal]:
         """Every recorded reveal in ``conversation``, oldest first."""
