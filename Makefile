@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run shell test lint validate test-services bench lock clean
+.PHONY: help setup train run shell test lint validate browser test-services bench lock clean
 
 help:
 	@echo "make run            set up, train the model if its inputs changed, start the assistant"
@@ -29,7 +29,15 @@ help:
 	@echo "make test-services  tests against PostgreSQL, Redis and RabbitMQ"
 	@echo "make lock           re-resolve the pins in requirements.lock and requirements-nodeps.lock"
 
-setup: $(STAMP)
+# The web widget's front-end packages (widget/package-lock.json), served by the Rasa server.
+WIDGET_STAMP := widget/node_modules/.installed-$(shell cat widget/package.json widget/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
+
+setup: $(STAMP) $(WIDGET_STAMP)
+
+$(WIDGET_STAMP): widget/package.json widget/package-lock.json
+	rm -rf widget/node_modules
+	npm ci --prefix widget --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 # `pip check` runs before the no-deps packages go in: it would name their absent dependencies.
 $(STAMP): $(LOCKS) pyproject.toml scripts/find-python310.sh
@@ -61,7 +69,11 @@ lint: setup
 validate: setup
 	$(FINBOT) validate
 
-test: setup lint validate
+# Debian's chromium, driven by Playwright in the browser tests.
+browser:
+	scripts/ensure-chromium.sh
+
+test: setup lint validate browser
 	$(PY) -m pytest -m "not services" $(PYTEST_ARGS)
 
 test-services: setup
@@ -74,4 +86,4 @@ lock: setup
 	$(PY) scripts/lock.py
 
 clean:
-	rm -rf $(VENV) models var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) widget/node_modules models var .pytest_cache .mypy_cache .ruff_cache

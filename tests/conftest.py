@@ -10,6 +10,7 @@ import pytest
 
 from bot.privacy.nlp import NerOnlyNlpEngine
 from tests.support import netguard
+from tests.support.servers import RunningAssistant, run_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,3 +37,12 @@ def nlp_engine() -> NerOnlyNlpEngine:
     engine = NerOnlyNlpEngine()
     engine.load()
     return engine
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    """One real ``finbot run`` (Rasa and action server, default channels) shared by the tests that
+    only talk to it: the app channel, the widget, the client, the OpenAPI check. Each test uses its
+    own conversation ids (``assistant.token(subject)`` mints a token for the app channel)."""
+    with run_assistant(tmp_path_factory.mktemp("shared-assistant")) as running:
+        yield running

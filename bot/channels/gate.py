@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from rasa.core.channels.channel import UserMessage
 
 from bot.privacy import Redaction, Redactor
-from bot.privacy.notice import redaction_notice
+from bot.privacy.notice import kind_labels, redaction_notice
 from bot.runtime import shared_redactor
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,25 @@ class PrivacyGate:
             logger.info("redacted %s in conversation %s", ",".join(sorted(redaction.kinds)), conversation)
         return Admitted(message=admitted, redaction=redaction)
 
+    @staticmethod
+    async def announce(admitted: Admitted) -> None:
+        """Tell the person what was hidden (kinds, never values).
+
+        An output channel with ``send_redaction_notice(recipient_id, kinds, labels, text)``
+        gets it structured (the widget marks the message with a lock note);
+        any other gets the notice as a text message.
+        """
+        channel, notice = admitted.message.output_channel, admitted.notice
+        if channel is None or not notice:
+            return
+        recipient = admitted.message.sender_id
+        structured = getattr(channel, "send_redaction_notice", None)
+        if structured is not None:
+            kinds = sorted(admitted.redaction.kinds)
+            await structured(recipient, kinds, kind_labels(kinds), notice)
+        else:
+            await channel.send_text_message(recipient, notice)
+
     def wrap(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
         """An ``on_new_message`` that admits each message first, and refuses it on any privacy error."""
 
@@ -100,8 +119,7 @@ class PrivacyGate:
                 if message.output_channel is not None:
                     await message.output_channel.send_text_message(message.sender_id, REFUSAL)
                 return None
-            if admitted.notice and admitted.message.output_channel is not None:
-                await admitted.message.output_channel.send_text_message(message.sender_id, admitted.notice)
+            await self.announce(admitted)
             return await on_new_message(admitted.message)
 
         return guarded

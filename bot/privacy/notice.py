@@ -19,6 +19,11 @@ def _kinds(entity_types: Iterable[str]) -> List[str]:
     return [ENTITY_KINDS[t] for t in known]
 
 
+def kind_labels(entity_types: Iterable[str]) -> List[str]:
+    """The plain-language names of these kinds ("card number"), in a stable order, for a widget's note."""
+    return _kinds(entity_types)
+
+
 def redaction_notice(entity_types: Iterable[str]) -> Optional[str]:
     """A short note that the values were hidden, or None when nothing was."""
     types = set(entity_types)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
+from bot.channels.auth import ALL_SCOPES, local_secret, mint
+
 ROOT = Path(__file__).resolve().parents[2]
 NETGUARD_SITE = Path(__file__).resolve().parent / "netguard_site"
 FINBOT = Path(sys.executable).with_name("finbot")
@@ -47,6 +49,10 @@ class RunningAssistant:
     def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
         reply: List[Dict[str, Any]] = self.post("/webhooks/rest/webhook", {"sender": sender, "message": message})
         return reply
+
+    def token(self, subject: str, scopes: Sequence[str] = ALL_SCOPES, ttl_seconds: float = 600) -> str:
+        """A bearer token for the app channel, signed with this run's local secret (as ``finbot token``)."""
+        return mint(subject, local_secret(str(self.var_dir)), scopes=scopes, ttl_seconds=ttl_seconds)
 
     def read_output(self) -> str:
         return self.output.read_text(errors="replace") if self.output.exists() else ""

@@ -1,0 +1,189 @@
+"""Bearer tokens for the banking app: who is talking, and what they may do.
+
+A bank's backend mints a JWT for its signed-in customer; the app channel and,
+when configured, the socket.io channel accept only requests carrying one. The
+conversation id is the token's ``sub``: a caller can never name another
+customer's conversation.
+
+Keys come from configuration (``credentials.yml``):
+
+- ``jwt_algorithm: HS256`` with a shared secret in the environment variable
+  named by ``jwt_secret_env`` (default ``FINBOT_JWT_SECRET``, at least 32
+  bytes). Without it, a secret derived from the project's master key under
+  ``var/keys/`` is used, so ``finbot token`` can mint tokens for local testing.
+- ``jwt_algorithm: RS256`` with the bank's public key in ``jwt_public_key_file``
+  (PEM); the private key never comes here.
+
+``exp`` is required and checked with ``leeway_seconds`` of clock skew (at most
+300); ``aud`` is checked when ``jwt_audience`` is set (default ``finbot``).
+Scopes are OAuth-style: a space-separated ``scope`` claim (or an ``scp`` list).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, FrozenSet, Iterable, Mapping, Optional, Union
+
+import jwt
+
+from bot.privacy.keys import derive_key, load_master_key
+
+SCOPE_CHAT = "chat"
+SCOPE_PRIVACY_READ = "privacy:read"
+SCOPE_PRIVACY_ERASE = "privacy:erase"
+ALL_SCOPES = (SCOPE_CHAT, SCOPE_PRIVACY_READ, SCOPE_PRIVACY_ERASE)
+
+DEFAULT_SECRET_ENV = "FINBOT_JWT_SECRET"
+DEFAULT_AUDIENCE = "finbot"
+DEFAULT_LEEWAY_SECONDS = 30
+MAX_LEEWAY_SECONDS = 300
+MIN_SECRET_BYTES = 32
+MAX_SUBJECT_CHARS = 128
+ALGORITHMS = ("HS256", "RS256")
+
+
+class AuthError(Exception):
+    """A request is not allowed: 401 (no valid token) or 403 (valid token, scope missing)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class AuthConfigError(Exception):
+    """The channel's token settings are incomplete or invalid."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller: the conversation it owns and what it may do there."""
+
+    subject: str
+    scopes: FrozenSet[str]
+    expires_at: float
+
+    def require(self, scope: str) -> None:
+        """Raise AuthError(403) unless the token grants ``scope``."""
+        if scope not in self.scopes:
+            raise AuthError(403, f'the token does not grant the "{scope}" scope')
+
+
+def _scopes(claims: Mapping[str, Any]) -> FrozenSet[str]:
+    scope = claims.get("scope")
+    if isinstance(scope, str):
+        return frozenset(scope.split())
+    scp = claims.get("scp")
+    if isinstance(scp, list) and all(isinstance(item, str) for item in scp):
+        return frozenset(scp)
+    return frozenset()
+
+
+class TokenVerifier:
+    """Checks bearer tokens against one key and algorithm."""
+
+    def __init__(
+        self,
+        key: Union[str, bytes],
+        algorithm: str = "HS256",
+        audience: Optional[str] = DEFAULT_AUDIENCE,
+        issuer: Optional[str] = None,
+        leeway_seconds: float = DEFAULT_LEEWAY_SECONDS,
+    ) -> None:
+        if algorithm not in ALGORITHMS:
+            raise AuthConfigError(f"jwt_algorithm must be one of {', '.join(ALGORITHMS)}, not {algorithm!r}")
+        if algorithm == "HS256" and len(key.encode() if isinstance(key, str) else key) < MIN_SECRET_BYTES:
+            raise AuthConfigError(f"an HS256 secret must be at least {MIN_SECRET_BYTES} bytes")
+        if not 0 <= leeway_seconds <= MAX_LEEWAY_SECONDS:
+            raise AuthConfigError(f"leeway_seconds must be between 0 and {MAX_LEEWAY_SECONDS}")
+        self.key = key
+        self.algorithm = algorithm
+        self.audience = audience
+        self.issuer = issuer
+        self.leeway = leeway_seconds
+
+    @classmethod
+    def from_settings(cls, settings: Optional[Mapping[str, Any]], var_dir: Optional[str] = None) -> TokenVerifier:
+        """A verifier for a channel's credentials (see the module docstring)."""
+        settings = settings or {}
+        algorithm = str(settings.get("jwt_algorithm") or "HS256")
+        key: Union[str, bytes]
+        if algorithm == "RS256":
+            key_file = settings.get("jwt_public_key_file")
+            if not key_file:
+                raise AuthConfigError("RS256 needs jwt_public_key_file: the PEM file of the bank's public key")
+            try:
+                key = Path(str(key_file)).read_text()
+            except OSError as error:
+                raise AuthConfigError(f"cannot read jwt_public_key_file: {error.strerror}") from None
+        else:
+            key = local_secret(var_dir, str(settings.get("jwt_secret_env") or DEFAULT_SECRET_ENV))
+        audience = settings.get("jwt_audience", DEFAULT_AUDIENCE)
+        return cls(
+            key,
+            algorithm,
+            audience=str(audience) if audience else None,
+            issuer=settings.get("jwt_issuer") or None,
+            leeway_seconds=float(settings.get("leeway_seconds", DEFAULT_LEEWAY_SECONDS)),
+        )
+
+    def verify(self, token: str) -> Principal:
+        """The principal of a valid token; AuthError(401) saying why not otherwise."""
+        options = {"require": ["exp", "sub"], "verify_aud": self.audience is not None}
+        try:
+            claims = jwt.decode(
+                token, self.key, algorithms=[self.algorithm], audience=self.audience, issuer=self.issuer,
+                leeway=self.leeway, options=options,  # type: ignore[arg-type]
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthError(401, "the token has expired") from None
+        except jwt.InvalidAudienceError:
+            raise AuthError(401, "the token is not meant for this service (audience)") from None
+        except jwt.InvalidIssuerError:
+            raise AuthError(401, "the token's issuer is not accepted") from None
+        except jwt.MissingRequiredClaimError as error:
+            raise AuthError(401, f'the token has no "{error.claim}" claim') from None
+        except jwt.InvalidTokenError:
+            raise AuthError(401, "the token is invalid") from None
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_CHARS \
+                or not subject.isprintable():
+            raise AuthError(401, f'the token\'s "sub" must be printable and at most {MAX_SUBJECT_CHARS} characters')
+        return Principal(subject=subject, scopes=_scopes(claims), expires_at=float(claims["exp"]))
+
+    def from_header(self, header: Optional[str]) -> Principal:
+        """The principal of an ``Authorization: Bearer <token>`` header; AuthError(401) if absent or bad."""
+        if not header:
+            raise AuthError(401, "send the header Authorization: Bearer <token>")
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError(401, "the Authorization header must be: Bearer <token>")
+        return self.verify(token.strip())
+
+
+def local_secret(var_dir: Optional[str], env_name: str = DEFAULT_SECRET_ENV) -> bytes:
+    """The HS256 secret: ``$<env_name>``, else one derived from the project's master key."""
+    configured = os.environ.get(env_name)
+    if configured:
+        return configured.encode()
+    var = Path(var_dir or os.environ.get("FINBOT_VAR_DIR") or "var").resolve()
+    return derive_key(load_master_key(var / "keys" / "master.key"), "jwt")
+
+
+def mint(
+    subject: str,
+    key: Union[str, bytes],
+    scopes: Iterable[str] = ALL_SCOPES,
+    ttl_seconds: float = 3600,
+    algorithm: str = "HS256",
+    audience: Optional[str] = DEFAULT_AUDIENCE,
+    now: Optional[float] = None,
+) -> str:
+    """A signed token for ``subject`` (what a bank's backend does; ``finbot token`` and tests use it)."""
+    issued = int(now if now is not None else time.time())
+    claims: dict = {"sub": subject, "iat": issued, "exp": issued + int(ttl_seconds), "scope": " ".join(scopes)}
+    if audience:
+        claims["aud"] = audience
+    return jwt.encode(claims, key, algorithm=algorithm)
