@@ -23,10 +23,10 @@ from bot.privacy.entities import ENTITY_KINDS
 from bot.privacy.errors import PrivacyError
 from bot.privacy.policy import Action as PolicyAction
 from bot.privacy.policy import Policy
+from bot.slots import ERASE_SLOT
 
 logger = logging.getLogger(__name__)
 
-ERASE_SLOT = "erase_conversation"
 FORGET_ME_BUTTON = [{"title": "Forget me", "payload": "/forget_me"}]
 
 PolicyLoader = Callable[[], Policy]

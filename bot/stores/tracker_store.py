@@ -33,13 +33,10 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.privacy import Redactor
 from bot.runtime import shared_redactor
+from bot.slots import ERASE_SLOT
 from bot.stores.scrub import EventScrubber
 
 logger = logging.getLogger(__name__)
-
-
-# When an action sets this slot to true (the user asked to be forgotten), the store erases the conversation.
-ERASE_SLOT = "erase_conversation"
 
 
 class ErasureNotSupported(RuntimeError):

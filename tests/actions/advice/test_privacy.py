@@ -10,13 +10,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.advice.privacy import (
-    ERASE_SLOT,
     ActionExplainPrivacy,
     ActionForgetMe,
     duration_in_words,
     kinds_by_action,
 )
 from bot.privacy.entities import ENTITY_KINDS
+from bot.slots import ERASE_SLOT
 from bot.privacy.errors import PolicyError
 from bot.privacy.policy import Action as PolicyAction
 from bot.privacy.policy import Policy
