@@ -1,23 +1,22 @@
 """Helpers for the advice tests: trackers as Rasa sends them, running an action, and Rasa's own form machinery.
 
 ``tracker`` and ``form_tracker`` build the ``rasa_sdk.Tracker`` an action receives (after a user
-message, or inside a form's validation call). ``Conversation`` drives the real
-``ActionExtractSlots`` and ``FormAction`` of Rasa with the project's domain files, the action
-server being rasa-sdk's executor in this process; no model is needed: each turn gives the intent
-and entities the NLU pipeline would.
+message, or inside a form's validation call). ``Conversation`` drives Rasa's own form machinery
+(``tests/support/rasa_forms.py``) with the advice domain and actions.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import json
-import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from rasa.shared.core.domain import Domain
 from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+
+from tests.support.rasa_forms import FormConversation
 
 ROOT = Path(__file__).resolve().parents[3]
 DOMAIN_FILES = [ROOT / "domain" / name for name in ("core.yml", "advice.yml", "banking.yml")]
@@ -85,91 +84,14 @@ def texts(messages: List[Dict[str, Any]]) -> List[str]:
     return [message.get("text") or f"<{message.get('response')}>" for message in messages]
 
 
-class Conversation:
-    """One user's conversation through Rasa's slot extraction, form loop and remote actions (this process)."""
+class Conversation(FormConversation):
+    """One user's conversation through Rasa's slot extraction, form loop and the advice actions (this process)."""
 
     def __init__(self) -> None:
-        warnings.filterwarnings("ignore")
-        from rasa.core.nlg import TemplatedNaturalLanguageGenerator
-        from rasa.shared.core.domain import Domain
-        from rasa.shared.core.trackers import DialogueStateTracker
-        from rasa_sdk.executor import ActionExecutor
-
         import actions.advice
 
-        self.domain = Domain.load([str(path) for path in DOMAIN_FILES])
         executor = ActionExecutor()
         for name in actions.advice.__all__:
             executor.register_action(getattr(actions.advice, name)())
-        self.endpoint = _in_process_endpoint(executor)
-        self.tracker = DialogueStateTracker(USER, self.domain.slots)
-        self.nlg = TemplatedNaturalLanguageGenerator(self.domain.responses)
-        self.rejected = False
-
-    def say(self, text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None,
-            form: Optional[str] = None) -> List[str]:
-        """The bot's replies to one message; ``form`` is the form its intent starts (as the rules say)."""
-        from rasa.core.actions.action import ActionExecutionRejection, ActionExtractSlots
-        from rasa.core.actions.forms import FormAction
-        from rasa.core.channels import CollectingOutputChannel
-        from rasa.shared.core.events import ActionExecuted, UserUttered
-
-        start = len(self.tracker.events)
-        channel = CollectingOutputChannel()
-        self.apply([ActionExecuted("action_listen"),
-                    UserUttered(text, {"name": intent, "confidence": 1.0}, entities or [])])
-        self.apply(self.execute(ActionExtractSlots(self.endpoint), channel))
-        name = self.tracker.active_loop_name or form
-        self.rejected = False
-        if name:
-            try:
-                self.apply([ActionExecuted(name), *self.execute(FormAction(name, self.endpoint), channel)])
-            except ActionExecutionRejection:
-                self.rejected = True  # the policies take over (data/rules/advice.yml)
-            if not self.rejected and self.tracker.active_loop_name is None:
-                self.act(OUTCOMES[name], channel)
-        return self.replies(start)
-
-    def act(self, action_name: str, channel: Any = None) -> List[str]:
-        """Run one remote action, as a rule would predict it; its replies."""
-        from rasa.core.actions.action import RemoteAction
-        from rasa.core.channels import CollectingOutputChannel
-        from rasa.shared.core.events import ActionExecuted
-
-        start = len(self.tracker.events)
-        channel = channel or CollectingOutputChannel()
-        self.apply([ActionExecuted(action_name), *self.execute(RemoteAction(action_name, self.endpoint), channel)])
-        return self.replies(start)
-
-    def replies(self, start: int) -> List[str]:
-        """The texts the bot sent since event ``start``."""
-        from rasa.shared.core.events import BotUttered
-
-        return [event.text for event in list(self.tracker.events)[start:] if isinstance(event, BotUttered)]
-
-    def apply(self, events: List[Any]) -> None:
-        self.tracker.update_with_events(events, self.domain)
-
-    def execute(self, action: Any, channel: Any) -> List[Any]:
-        return asyncio.run(action.run(channel, self.nlg, self.tracker, self.domain))
-
-    def slot(self, name: str) -> Any:
-        return self.tracker.get_slot(name)
-
-    @property
-    def active_form(self) -> Optional[str]:
-        return self.tracker.active_loop_name
-
-
-def _in_process_endpoint(executor: Any) -> Any:
-    """An action endpoint that hands each call to rasa-sdk's executor in this process, as JSON."""
-    from rasa.utils.endpoints import EndpointConfig
-
-    class InProcessActionServer(EndpointConfig):
-        async def request(self, method: str = "post", subpath: Optional[str] = None,
-                          content_type: Optional[str] = "application/json", compress: bool = False,
-                          **kwargs: Any) -> Any:
-            call = json.loads(json.dumps(kwargs["json"]))  # over the wire: JSON only
-            return await executor.run(call)
-
-    return InProcessActionServer(url="http://in-process")
+        domain = Domain.load([str(path) for path in DOMAIN_FILES])
+        super().__init__(domain, executor, OUTCOMES, USER)

@@ -16,10 +16,10 @@ from actions.advice.privacy import (
     kinds_by_action,
 )
 from bot.privacy.entities import ENTITY_KINDS
-from bot.slots import ERASE_SLOT
 from bot.privacy.errors import PolicyError
 from bot.privacy.policy import Action as PolicyAction
 from bot.privacy.policy import Policy
+from bot.slots import ERASE_SLOT
 from tests.actions.advice.support import texts, tracker
 
 Run = Callable[[Action, Tracker], Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]]

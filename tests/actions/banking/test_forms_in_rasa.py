@@ -1,99 +1,29 @@
 """The banking forms driven by Rasa's own machinery: slot extraction, FormAction, remote actions.
 
-No model is needed: each turn gives the intent and entities the NLU pipeline
-would, then runs what Rasa runs after a user message (``action_extract_slots``,
-then the form, then the outcome action once the form is done). The action
-server is this process: Rasa's calls reach rasa-sdk's executor directly, with
-the real domain files and the bank and Vault in a temporary folder.
+Rasa's own form machinery runs in this process (``tests/support/rasa_forms.py``),
+with the real domain files and the bank and Vault in a temporary folder.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import warnings
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict
 
 import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered
+from rasa_sdk import Action
+from rasa_sdk.executor import ActionExecutor
 
-warnings.filterwarnings("ignore")
-from rasa.core.actions.action import ActionExecutionRejection, ActionExtractSlots, RemoteAction  # noqa: E402
-from rasa.core.actions.forms import FormAction  # noqa: E402
-from rasa.core.channels import CollectingOutputChannel  # noqa: E402
-from rasa.core.nlg import TemplatedNaturalLanguageGenerator  # noqa: E402
-from rasa.shared.core.domain import Domain  # noqa: E402
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered  # noqa: E402
-from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
-from rasa.utils.endpoints import EndpointConfig  # noqa: E402
-from rasa_sdk import Action  # noqa: E402
-from rasa_sdk.executor import ActionExecutor  # noqa: E402
-
-import actions.banking  # noqa: E402
-from actions.banking.core_bank import CoreBank  # noqa: E402
-from actions.banking.reveal import PURPOSE_NEW_PAYEE  # noqa: E402
-from bot.privacy.vault import Vault  # noqa: E402
-from tests.actions.banking.support import ROOT, USER  # noqa: E402
+import actions.banking
+from actions.banking.core_bank import CoreBank
+from actions.banking.reveal import PURPOSE_NEW_PAYEE
+from bot.privacy.vault import Vault
+from tests.actions.banking.support import ROOT, USER
+from tests.support.rasa_forms import FormConversation as Conversation
 
 OUTCOMES = {"transfer_form": "action_transfer_money", "card_status_form": "action_change_card_status",
             "suspicious_form": "action_report_suspicious_transaction"}
-
-
-class InProcessActionServer(EndpointConfig):
-    """An action endpoint that hands each call to rasa-sdk's executor in this process."""
-
-    def __init__(self, executor: ActionExecutor) -> None:
-        super().__init__(url="http://in-process")
-        self.executor = executor
-
-    async def request(self, method: str = "post", subpath: Optional[str] = None,
-                      content_type: Optional[str] = "application/json", compress: bool = False,
-                      **kwargs: Any) -> Any:
-        call = json.loads(json.dumps(kwargs["json"]))  # over the wire: JSON only
-        return await self.executor.run(call)
-
-
-class Conversation:
-    """One user's conversation: each ``say`` runs a user turn as Rasa's processor would around the form."""
-
-    def __init__(self, domain: Domain, endpoint: InProcessActionServer, sender: str = USER) -> None:
-        self.domain, self.endpoint = domain, endpoint
-        self.tracker = DialogueStateTracker(sender, domain.slots)
-        self.nlg = TemplatedNaturalLanguageGenerator(domain.responses)
-        self.rejected = False
-
-    def apply(self, events: List[Event]) -> None:
-        self.tracker.update_with_events(events, self.domain)
-
-    def say(self, text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None,
-            form: Optional[str] = None) -> List[str]:
-        """The bot's replies to one message; ``form`` is the form its intent starts (as the rules say)."""
-        start = len(self.tracker.events)
-        channel = CollectingOutputChannel()
-        self.apply([ActionExecuted("action_listen"),
-                    UserUttered(text, {"name": intent, "confidence": 1.0}, entities or [])])
-        self.apply(self.run(ActionExtractSlots(self.endpoint), channel))
-        name = self.tracker.active_loop_name or form
-        self.rejected = False
-        if name:
-            try:
-                self.apply([ActionExecuted(name), *self.run(FormAction(name, self.endpoint), channel)])
-            except ActionExecutionRejection:
-                self.rejected = True  # the policies take over: the banking rules stop the form on "no"
-            if not self.rejected and self.tracker.active_loop_name is None:
-                outcome = OUTCOMES[name]
-                self.apply([ActionExecuted(outcome), *self.run(RemoteAction(outcome, self.endpoint), channel)])
-        return [e.text for e in list(self.tracker.events)[start:] if isinstance(e, BotUttered)]
-
-    def run(self, action: Any, channel: CollectingOutputChannel) -> List[Event]:
-        return asyncio.run(action.run(channel, self.nlg, self.tracker, self.domain))
-
-    def slot(self, name: str) -> Any:
-        return self.tracker.get_slot(name)
-
-    def dump(self) -> str:
-        """Every event of the conversation, as the tracker store would keep it."""
-        return json.dumps([e.as_dict() for e in self.tracker.events])
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +39,7 @@ def talk(bank: CoreBank, vault: Vault, domain: Domain) -> Conversation:
         if isinstance(cls, type) and issubclass(cls, Action):
             executor.register_action(cls(bank=bank, vault=vault) if name != "ActionCancelBankingForm" and
                                      name != "ActionAskCardOperation" else cls())
-    return Conversation(domain, InProcessActionServer(executor))
+    return Conversation(domain, executor, OUTCOMES, USER)
 
 
 def amount(value: float, start: int, end: int) -> Dict[str, Any]:
@@ -223,10 +153,10 @@ def test_the_dump_has_placeholders_only(talk: Conversation, vault: Vault, bank: 
 
 
 def test_the_spending_chart_reaches_rasa_as_a_custom_payload(talk: Conversation, bank: CoreBank) -> None:
-    talk.apply([ActionExecuted("action_listen"),
-                UserUttered("how much did I spend last month", {"name": "spending_by_category", "confidence": 1.0})])
-    events = talk.run(RemoteAction("action_spending_by_category", talk.endpoint), CollectingOutputChannel())
-    uttered = [e for e in events if isinstance(e, BotUttered)]
+    talk.say("how much did I spend last month", "spending_by_category")
+    start = len(talk.tracker.events)
+    talk.act("action_spending_by_category")
+    uttered = [e for e in list(talk.tracker.events)[start:] if isinstance(e, BotUttered)]
     assert len(uttered) == 1 and uttered[0].text.startswith("You spent £")
     chart = uttered[0].data["custom"]["chart"]
     period = actions.banking.parse_period("last month", bank.today())
