@@ -28,6 +28,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.faults.deadline import DEADLINE_HEADER, DeadlinePassed, before_deadline, parse_deadline
 from bot.runtime import shared_redactor, without_vault
 from bot.stores.scrub import EventScrubber
 from bot.stores.tracker_store import scrubber_for
@@ -116,7 +117,11 @@ def create_app(action_package: str, scrubber: EventScrubber) -> Sanic:
         if recorder is not None:
             recorder.record(call)
         try:
-            result = await executor.run(call)
+            # Past the deadline, Rasa has told the person it could not be done: do not do it now.
+            result = await before_deadline(executor.run(call), parse_deadline(request.headers.get(DEADLINE_HEADER)))
+        except DeadlinePassed:
+            logger.warning("an action call reached its caller's deadline: not run, or cancelled")
+            return response.json({"error": "the caller's deadline for this call passed"}, status=504)
         except ActionExecutionRejection as error:
             return response.json({"error": error.message, "action_name": error.action_name}, status=400)
         except ActionNotFoundException as error:

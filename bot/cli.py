@@ -95,15 +95,30 @@ def validate(project: Project) -> None:
 @click.option("--port", default=5005, show_default=True, help="Port of the Rasa server.")
 @click.option("--actions-port", default=5055, show_default=True, help="Port of the action server.")
 @click.option("--debug", is_flag=True, help="Debug logging in both servers.")
+@click.option(
+    "--enable-api", is_flag=True,
+    help="Start Rasa's HTTP API too, protected by the token in $FINBOT_RASA_API_TOKEN (required).",
+)
 @pass_project
-def run(project: Project, host: str, port: int, actions_port: int, debug: bool) -> None:
+def run(project: Project, host: str, port: int, actions_port: int, debug: bool, enable_api: bool) -> None:
     """Train if needed, then start the action server and the Rasa server until Ctrl-C."""
+    import os
+
+    from bot.rasa_launcher import API_TOKEN_ENV, ApiTokenError, check_api_token
     from bot.server import ServerError, Servers, stop_on_sigterm
     from bot.training import train as train_model
 
+    api_token: Optional[str] = None
+    if enable_api:
+        try:
+            api_token = check_api_token(os.environ.get(API_TOKEN_ENV))
+        except ApiTokenError as error:
+            raise click.ClickException(str(error)) from None
     stop_on_sigterm()
     model = train_model(project)
-    servers = Servers(project, model, host=host, port=port, actions_port=actions_port, debug=debug)
+    servers = Servers(
+        project, model, host=host, port=port, actions_port=actions_port, debug=debug, api_token=api_token,
+    )
     try:
         click.echo(f"starting the assistant with {shown(model, project)} ...")
         servers.start()
@@ -111,7 +126,10 @@ def run(project: Project, host: str, port: int, actions_port: int, debug: bool) 
             "finbot is ready.\n"
             f"  REST channel:   POST {servers.rasa_url}/webhooks/rest/webhook"
             '  {"sender": "u1", "message": "hi"}\n'
+            f"  web widget:     {servers.rasa_url}/widget/\n"
             f"  action server:  {servers.actions_url}\n"
+            + (f"  Rasa HTTP API:  {servers.rasa_url}/  (token: ${API_TOKEN_ENV})\n" if api_token else "")
+            + f"  app channel:    POST {servers.rasa_url}/webhooks/app/webhook  (Bearer token: finbot token USER)\n"
             f"  runtime state:  {project.var}\n"
             "Press Ctrl-C to stop.",
         )
@@ -219,6 +237,45 @@ def parse(project: Project, jsonl: bool, policy: Optional[str]) -> None:
     failures = parse_jsonl(model, redactor, sys.stdin.buffer, sys.stdout)
     if failures:
         raise click.ClickException(f"{failures} line(s) could not be parsed (see their \"error\")")
+
+
+@main.command()
+@click.argument("subject")
+@click.option(
+    "--scope", "scopes", multiple=True, default=("chat",), show_default=True,
+    type=click.Choice(["chat", "privacy:read", "privacy:erase"]),
+    help="A scope to grant (repeat for several).",
+)
+@click.option("--ttl", default=3600, show_default=True, type=click.IntRange(1, 86400), help="Lifetime in seconds.")
+@pass_project
+def token(project: Project, subject: str, scopes: Tuple[str, ...], ttl: int) -> None:
+    """Print a bearer token for the app channel, for SUBJECT's conversation (local testing).
+
+    Signed with the channel's HS256 secret: $FINBOT_JWT_SECRET (or the variable
+    credentials.yml names), else the one derived from the master key in var/.
+    A bank's backend mints its customers' tokens itself; with RS256 the private
+    key is the bank's, so this command refuses.
+    """
+    import yaml
+
+    from bot.channels.auth import DEFAULT_AUDIENCE, DEFAULT_SECRET_ENV, MAX_SUBJECT_CHARS, local_secret, mint
+
+    try:
+        credentials = yaml.safe_load(project.credentials.read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise click.ClickException(f"cannot read {project.credentials}: {error}") from None
+    settings = credentials.get("bot.channels.app.AppInput") or {}
+    algorithm = str(settings.get("jwt_algorithm") or "HS256")
+    if algorithm != "HS256":
+        raise click.ClickException(
+            f"the app channel is configured for {algorithm}: its tokens are signed with the bank's private key, "
+            "which never comes here. Mint them where that key lives (finbot token only signs HS256)."
+        )
+    if not subject.strip() or len(subject) > MAX_SUBJECT_CHARS or not subject.isprintable():
+        raise click.ClickException(f"SUBJECT must be printable and at most {MAX_SUBJECT_CHARS} characters")
+    secret = local_secret(str(project.var), str(settings.get("jwt_secret_env") or DEFAULT_SECRET_ENV))
+    audience = settings.get("jwt_audience", DEFAULT_AUDIENCE)
+    click.echo(mint(subject, secret, scopes=scopes, ttl_seconds=ttl, audience=str(audience) if audience else None))
 
 
 @main.command("eval-redaction")

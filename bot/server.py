@@ -11,13 +11,17 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
 from bot.settings import Project, process_env
 
 READY_TIMEOUT_SECONDS = 240.0
+# A server that stops on its own is restarted, at most RESTART_LIMIT times within RESTART_WINDOW_SECONDS;
+# past that something is wrong that a restart does not mend (a port taken, a broken model): give up.
+RESTART_LIMIT = 3
+RESTART_WINDOW_SECONDS = 600.0
 
 
 class ServerError(Exception):
@@ -65,7 +69,13 @@ class Servers:
     actions_port: int = 5055
     debug: bool = False
     quiet: bool = False  # send the servers' output to var/logs/ instead of the terminal
+    # Rasa's HTTP API (--enable-api), protected by this token; None: the API is off.
+    api_token: Optional[str] = None
     processes: List[subprocess.Popen] = field(default_factory=list)
+    restart_limit: int = RESTART_LIMIT
+    restart_window_seconds: float = RESTART_WINDOW_SECONDS
+    # Each server's environment, to restart it as it was started ("actions", "rasa": the order of processes).
+    _environments: List[Dict[str, str]] = field(default_factory=list, init=False, repr=False)
 
     @property
     def rasa_url(self) -> str:
@@ -94,15 +104,25 @@ class Servers:
             "--log-file", str(self.project.logs / "rasa.log"),
             *log_level,
         ]
+        from bot.rasa_launcher import API_TOKEN_ENV
+
+        env.pop(API_TOKEN_ENV, None)  # only Rasa, and only with the API on, gets the token
+        rasa_env = env
+        if self.api_token:
+            # The token goes through the environment, not the command line that `ps` shows
+            # (bot.rasa_launcher hands it to Rasa inside the process).
+            rasa = [sys.executable, "-m", "bot.rasa_launcher", *rasa[3:], "--enable-api"]
+            rasa_env = {**env, API_TOKEN_ENV: self.api_token}
         for name, command in (("actions", actions), ("rasa", rasa)):
             output = open(self.project.logs / f"{name}.out", "ab") if self.quiet else None
             # A session of its own: Ctrl-C reaches us, and we stop the children in order.
             self.processes.append(subprocess.Popen(
-                command, cwd=self.project.root, env=env, start_new_session=True,
+                command, cwd=self.project.root, env=rasa_env if name == "rasa" else env, start_new_session=True,
                 stdout=output, stderr=subprocess.STDOUT if output else None,
             ))
             if output:
                 output.close()
+        self._environments = [env, rasa_env]
         self._wait_ready(f"{self.actions_url}/health", "action server")
         self._wait_ready(f"{self.rasa_url}/", "Rasa server")
 
@@ -131,12 +151,65 @@ class Servers:
         self.processes.clear()
 
     def wait(self) -> Optional[int]:
-        """Block until a server exits; return its status."""
+        """Block while the servers run, restarting one that stops on its own; never returns normally.
+
+        A server that stopped is started again with the same command and
+        environment, and this waits until it answers (Rasa reads each
+        conversation back from the tracker store). Raises ServerError when one
+        server stopped more than ``restart_limit`` times within
+        ``restart_window_seconds``, or did not come back.
+        """
+        stops: Dict[int, List[float]] = {}
         while True:
-            for process in self.processes:
-                if process.poll() is not None:
-                    return process.returncode
+            for index, process in enumerate(self.processes):
+                if process.poll() is None:
+                    continue
+                name, url = self._server(index)
+                now = time.monotonic()
+                recent = [at for at in stops.get(index, []) if now - at < self.restart_window_seconds] + [now]
+                stops[index] = recent
+                if len(recent) > self.restart_limit:
+                    raise ServerError(
+                        f"the {name} stopped {len(recent)} times within {self.restart_window_seconds / 60:g} "
+                        f"minutes ({exit_description(process.returncode)}); not restarting it again"
+                    )
+                notify(f"the {name} stopped ({exit_description(process.returncode)}); restarting it "
+                       f"(restart {len(recent)} of at most {self.restart_limit} in "
+                       f"{self.restart_window_seconds / 60:g} minutes) ...")
+                self._restart(index)
+                self._wait_ready(url, name)
+                notify(f"the {name} is back.")
             time.sleep(0.5)
+
+    def _server(self, index: int) -> Tuple[str, str]:
+        """The name and readiness URL of the server at ``index`` of ``processes``."""
+        return ("action server", f"{self.actions_url}/health") if index == 0 else ("Rasa server", f"{self.rasa_url}/")
+
+    def _restart(self, index: int) -> None:
+        """Start the server at ``index`` again, as ``start`` did."""
+        stopped = self.processes[index]
+        output = open(self.project.logs / f"{('actions', 'rasa')[index]}.out", "ab") if self.quiet else None
+        self.processes[index] = subprocess.Popen(
+            stopped.args, cwd=self.project.root, env=self._environments[index], start_new_session=True,
+            stdout=output, stderr=subprocess.STDOUT if output else None,
+        )
+        if output:
+            output.close()
+
+
+def exit_description(status: Optional[int]) -> str:
+    """How a process ended, for an operator: "killed by SIGKILL", "exit status 1"."""
+    if status is not None and status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"exit status {status}"
+
+
+def notify(message: str) -> None:
+    """Tell the operator (standard error: the terminal, or the service manager's log)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def stop_on_sigterm() -> None:

@@ -210,6 +210,28 @@ def comparison_text(comparison: StrategyComparison) -> List[str]:
     return messages
 
 
+def payoff_chart(comparison: StrategyComparison) -> Dict[str, Any]:
+    """A line chart for the web widget: all debts together, month by month, under each order.
+
+    Same shape as the spending chart (``type``, ``title``, ``labels``, ``currency``), with one
+    ``series`` per strategy instead of one ``values`` list; the shorter plan is padded with zeros
+    (debt-free). Amounts carry no currency, as the advice texts do.
+    """
+    avalanche = [float(v) for v in comparison.avalanche.total_balance_series()]
+    snowball = [float(v) for v in comparison.snowball.total_balance_series()]
+    months = max(len(avalanche), len(snowball))
+    avalanche += [0.0] * (months - len(avalanche))
+    snowball += [0.0] * (months - len(snowball))
+    return {"chart": {
+        "type": "line",
+        "title": "Total owed, month by month",
+        "labels": [str(month) for month in range(months)],
+        "series": [{"name": "Avalanche", "values": avalanche}, {"name": "Snowball", "values": snowball}],
+        "currency": None,
+        "x_label": "months",
+    }}
+
+
 class ActionDebtPayoffPlan(Action):
     """The debt_form's result: the avalanche and the snowball side by side, and what each means."""
 
@@ -223,8 +245,11 @@ class ActionDebtPayoffPlan(Action):
         except FinanceInputError as error:
             dispatcher.utter_message(text=error.message)
             return reset(DEBT_SLOTS)
-        for message in comparison_text(comparison):
+        messages = comparison_text(comparison)
+        for message in messages[:-1]:
             dispatcher.utter_message(text=message)
+        # The chart goes with the verdict, the last of the comparison's messages.
+        dispatcher.utter_message(text=messages[-1], json_message=payoff_chart(comparison))
         dispatcher.utter_message(response="utter_debt_strategies")
         say_disclaimer(dispatcher)
         return reset(DEBT_SLOTS)

@@ -116,6 +116,25 @@ def plan_text(plan: SavingsPlan, by_deadline: bool) -> str:
             f"{months_in_words(plan.months)}.")
 
 
+def savings_chart(plan: SavingsPlan) -> Optional[Dict[str, Any]]:
+    """A line chart for the web widget: the balance month by month (None when the goal is already met).
+
+    Same shape as the spending chart (``type``, ``title``, ``labels``, ``values``, ``currency``);
+    amounts carry no currency, as the advice texts do.
+    """
+    balances = plan.balances()
+    if plan.months < 1:
+        return None
+    return {"chart": {
+        "type": "line",
+        "title": f"Savings towards {money(plan.target)}, month by month",
+        "labels": [str(month) for month in range(len(balances))],
+        "values": [float(balance) for balance in balances],
+        "currency": None,
+        "x_label": "months",
+    }}
+
+
 class ActionSavingsGoalPlan(Action):
     """The savings_goal_form's result: months at the monthly amount, or the monthly amount for the deadline."""
 
@@ -136,7 +155,8 @@ class ActionSavingsGoalPlan(Action):
             dispatcher.utter_message(text=error.message)
             return reset(GOAL_SLOTS)
         dispatcher.utter_message(text=plan_text(plan, months is not None) + " That leaves interest out: a "
-                                 "savings account paying interest gets you there a little sooner.")
+                                 "savings account paying interest gets you there a little sooner.",
+                                 json_message=savings_chart(plan))
         dispatcher.utter_message(response="utter_savings_goal_tips")
         say_disclaimer(dispatcher)
         return reset(GOAL_SLOTS)

@@ -15,7 +15,13 @@ Keys come from configuration (``credentials.yml``):
   (PEM); the private key never comes here.
 
 ``exp`` is required and checked with ``leeway_seconds`` of clock skew (at most
-300); ``aud`` is checked when ``jwt_audience`` is set (default ``finbot``).
+300), and a token may live at most a day; ``aud`` must name this service
+(``jwt_audience``, default ``finbot``: it cannot be switched off from
+configuration, so tokens a bank issues for its other services are refused).
+
+A signed-in customer's conversation is kept as ``app:<sub>``: the open
+development channels (REST, socket.io without a token) refuse ids with that
+prefix, so no caller without the token can name it.
 Scopes are OAuth-style: a space-separated ``scope`` claim (or an ``scp`` list).
 """
 
@@ -42,6 +48,8 @@ DEFAULT_LEEWAY_SECONDS = 30
 MAX_LEEWAY_SECONDS = 300
 MIN_SECRET_BYTES = 32
 MAX_SUBJECT_CHARS = 128
+MAX_LIFETIME_SECONDS = 86400
+AUTHENTICATED_PREFIX = "app:"
 ALGORITHMS = ("HS256", "RS256")
 
 
@@ -65,10 +73,20 @@ class Principal:
     scopes: FrozenSet[str]
     expires_at: float
 
+    @property
+    def conversation(self) -> str:
+        """The conversation id in the stores: the subject, in the namespace no open channel can name."""
+        return AUTHENTICATED_PREFIX + self.subject
+
     def require(self, scope: str) -> None:
         """Raise AuthError(403) unless the token grants ``scope``."""
         if scope not in self.scopes:
             raise AuthError(403, f'the token does not grant the "{scope}" scope')
+
+
+def is_reserved(conversation_id: str) -> bool:
+    """Whether an id names a signed-in customer's conversation (open channels must refuse it)."""
+    return conversation_id.strip().lower().startswith(AUTHENTICATED_PREFIX)
 
 
 def _scopes(claims: Mapping[str, Any]) -> FrozenSet[str]:
@@ -121,10 +139,12 @@ class TokenVerifier:
         else:
             key = local_secret(var_dir, str(settings.get("jwt_secret_env") or DEFAULT_SECRET_ENV))
         audience = settings.get("jwt_audience", DEFAULT_AUDIENCE)
+        if not audience or not str(audience).strip():
+            raise AuthConfigError("jwt_audience must name this service (the tokens' aud claim), e.g. finbot")
         return cls(
             key,
             algorithm,
-            audience=str(audience) if audience else None,
+            audience=str(audience).strip(),
             issuer=settings.get("jwt_issuer") or None,
             leeway_seconds=float(settings.get("leeway_seconds", DEFAULT_LEEWAY_SECONDS)),
         )
@@ -147,6 +167,10 @@ class TokenVerifier:
             raise AuthError(401, f'the token has no "{error.claim}" claim') from None
         except jwt.InvalidTokenError:
             raise AuthError(401, "the token is invalid") from None
+        issued = claims.get("iat")
+        start = float(issued) if isinstance(issued, (int, float)) and not isinstance(issued, bool) else time.time()
+        if float(claims["exp"]) - start > MAX_LIFETIME_SECONDS + self.leeway:
+            raise AuthError(401, f"the token lives longer than {MAX_LIFETIME_SECONDS // 3600} hours")
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_CHARS \
                 or not subject.isprintable():

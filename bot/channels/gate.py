@@ -15,6 +15,8 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.faults.install import guard_messages
+from bot.faults.replies import refusal_for
 from bot.privacy import Redaction, Redactor
 from bot.privacy.notice import kind_labels, redaction_notice
 from bot.runtime import shared_redactor
@@ -110,6 +112,7 @@ class PrivacyGate:
 
     def wrap(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
         """An ``on_new_message`` that admits each message first, and refuses it on any privacy error."""
+        on_new_message = guard_messages(on_new_message)  # bounded action calls, store outages answered
 
         async def guarded(message: UserMessage) -> Any:
             try:
@@ -117,7 +120,7 @@ class PrivacyGate:
             except Exception as error:  # fail closed, whatever went wrong
                 logger.warning("refused a message in conversation %s: %s", message.sender_id, type(error).__name__)
                 if message.output_channel is not None:
-                    await message.output_channel.send_text_message(message.sender_id, REFUSAL)
+                    await message.output_channel.send_text_message(message.sender_id, refusal_for(error, REFUSAL))
                 return None
             await self.announce(admitted)
             return await on_new_message(admitted.message)

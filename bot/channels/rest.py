@@ -17,6 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.auth import AUTHENTICATED_PREFIX, is_reserved
 from bot.channels.gate import PrivacyGate
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ def parse_body(raw: Optional[bytes], max_bytes: int = MAX_BODY_BYTES) -> Dict[st
         body = json.loads(text)
     except json.JSONDecodeError as error:
         raise BadRequest(400, f"the body is not valid JSON ({error.msg} at character {error.pos})") from None
+    except (ValueError, RecursionError):  # nested too deep, or a number too long to read
+        raise BadRequest(400, "the body is not JSON this server can read (too deeply nested or too long a number)") \
+            from None
     if not isinstance(body, dict):
         raise BadRequest(400, "the body must be a JSON object")
     return body
@@ -61,6 +65,9 @@ def validate_message(body: Dict[str, Any]) -> Dict[str, Any]:
     sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
     if not isinstance(sender, str) or not sender.strip():
         raise BadRequest(400, '"sender" must be a non-empty string')
+    if is_reserved(sender):
+        raise BadRequest(400, f'"sender" must not start with "{AUTHENTICATED_PREFIX}": those are signed-in customers\' '
+                              "conversations, reached only through the app channel with a token")
     if len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
         raise BadRequest(400, f'"sender" must be printable and at most {MAX_SENDER_CHARS} characters')
     if not isinstance(text, str):

@@ -3,25 +3,49 @@
 Rasa's socket.io protocol unchanged (``user_uttered`` / ``bot_uttered``,
 ``session_request`` / ``session_confirm``, session persistence), so
 Rasa-compatible widgets connect as they are. Malformed events get a clear
-``bot_uttered`` error instead of an exception in the server.
+``bot_uttered`` error instead of an exception in the server. Added:
+
+- a redaction notice arrives structured: ``{"text", "redaction": {"kinds", "labels"}}``;
+- a custom payload (a chart) arrives as ``{"custom": {...}}`` (Rasa's own output
+  channel passes its keys to ``emit`` as arguments, which fails for a chart);
+- ``session_erase`` erases the conversation this socket confirmed, and answers
+  ``{"erased": true}`` (as the event's ack, and as a ``session_erased`` event);
+- after a notice, ``user_redacted`` gives the person's message as kept
+  (``{"text": "my card is [card number hidden]"}``), so that the widget stores
+  that in the browser rather than what was typed;
+- ``require_token: true`` binds each connection to its bearer token's ``sub``
+  (see ``bot.channels.socketio_sessions``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional
+import re
+from typing import Any, Awaitable, Callable, Dict, Iterable, Optional
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from socketio import AsyncServer
+from socketio.exceptions import ConnectionRefusedError as Refused
 
+from bot.channels.auth import AuthConfigError, AuthError, TokenVerifier
 from bot.channels.gate import PrivacyGate
+from bot.channels.privacy import conversation_lock, erase_conversation
 from bot.channels.rest import MAX_SENDER_CHARS, BadRequest
+from bot.channels.socketio_sessions import Sessions
+from bot.privacy.entities import ENTITY_KINDS
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 20_000
+ERASE_EVENT = "session_erase"
+ERASED_EVENT = "session_erased"
+REDACTED_EVENT = "user_redacted"
+PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]*?)_\d+>")
+TOKEN_SETTINGS = ("jwt_algorithm", "jwt_secret_env", "jwt_public_key_file", "jwt_audience", "jwt_issuer",
+                  "leeway_seconds")
 
 
 def validate_event(data: Any, metadata_key: str) -> Dict[str, Any]:
@@ -39,23 +63,60 @@ def validate_event(data: Any, metadata_key: str) -> Dict[str, Any]:
     session_id = data.get("session_id")
     if session_id is not None and (
         not isinstance(session_id, str) or not session_id.strip() or len(session_id) > MAX_SENDER_CHARS
+        or not session_id.isprintable()
     ):
-        raise BadRequest(400, f'"session_id" must be a string of at most {MAX_SENDER_CHARS} characters')
+        raise BadRequest(400, f'"session_id" must be a printable string of at most {MAX_SENDER_CHARS} characters')
     metadata = data.get(metadata_key)
     if isinstance(metadata, str):
         try:
             metadata = json.loads(metadata)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # JSONDecodeError is a ValueError; so is too long a number
             raise BadRequest(400, f'"{metadata_key}" is not valid JSON') from None
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, f'"{metadata_key}" must be an object')
     return {"message": text, "session_id": session_id, "metadata": metadata}
 
 
+def as_kept(redacted_text: str) -> str:
+    """A redacted message for people: ``<CREDIT_CARD_1>`` becomes ``[card number hidden]``."""
+    return PLACEHOLDER.sub(lambda m: f"[{ENTITY_KINDS.get(m.group(1), 'detail')} hidden]", redacted_text)
+
+
+class RedactingSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, plus structured redaction notices and custom payloads that work."""
+
+    noticed = False  # a redaction notice went out for the message being handled
+
+    async def send_redaction_notice(
+        self, recipient_id: str, kinds: Iterable[str], labels: Iterable[str], text: str
+    ) -> None:
+        """The notice as text (any widget shows it) with the kinds and labels hidden, never values."""
+        self.noticed = True
+        await self._send_message(recipient_id, {"text": text, "redaction": {"kinds": list(kinds),
+                                                                             "labels": list(labels)}})
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        """The payload under ``custom`` (the widget draws ``custom.chart``)."""
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+def token_verifier(credentials: Dict[str, Any]) -> Optional[TokenVerifier]:
+    """The verifier when ``require_token`` is true, else None; AuthConfigError for settings that cannot work."""
+    if credentials.get("jwt_key"):
+        # Rasa's own jwt_key checks a token but binds nothing; refuse it rather than half-protect.
+        raise AuthConfigError("use require_token: true with the jwt_* settings of bot/channels/auth.py, "
+                              "not Rasa's jwt_key")
+    if not credentials.get("require_token", False):
+        return None
+    settings = {key: credentials[key] for key in TOKEN_SETTINGS if key in credentials}
+    return TokenVerifier.from_settings(settings, credentials.get("var_dir"))
+
+
 class RedactingSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel, with every message redacted at the door."""
 
     gate: PrivacyGate
+    sessions: Sessions
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -66,36 +127,75 @@ class RedactingSocketIOInput(SocketIOInput):
             credentials.get("namespace"),
             credentials.get("session_persistence", True),
             credentials.get("socketio_path", "/socket.io"),
-            credentials.get("jwt_key"),
-            credentials.get("jwt_method", "HS256"),
+            None,
+            "HS256",
             credentials.get("metadata_key", "metadata"),
         )
         channel.gate = PrivacyGate.shared(credentials.get("policy"), credentials.get("var_dir"))
+        channel.sessions = Sessions(token_verifier(credentials))
         return channel
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return RedactingSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        guarded = self.gate.wrap(on_new_message)
+        async def tell_kept(message: UserMessage) -> Any:
+            # Runs after the gate: ``message.text`` holds placeholders only.
+            output = message.output_channel
+            # Always sent, so the widget keeps this form of every message it shows (and nothing of a refused one).
+            if isinstance(output, RedactingSocketIOOutput) and self.sio is not None:
+                await self.sio.emit(REDACTED_EVENT, {"text": as_kept(message.text or "")}, room=message.sender_id)
+            return await on_new_message(message)
+
+        guarded = self.gate.wrap(tell_kept)
         webhook = super().blueprint(guarded)
         sio = self.sio
         assert sio is not None
+        sessions = getattr(self, "sessions", None) or Sessions()
+        namespace = self.namespace
 
-        # Replaces Rasa's handler for the same event: validate first, never raise.
-        @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
-            output = SocketIOOutput(sio, self.bot_message_evt)
+        async def say_error(sid: str, text: str, error: str) -> None:
+            await sio.emit(self.bot_message_evt, {"text": text, "error": error}, room=sid)
+
+        # The handlers below replace Rasa's for the same events.
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]] = None) -> bool:
+            try:
+                connection = sessions.connect(sid, auth, environ)
+            except AuthError as error:
+                logger.info("refused a socket.io connection: %s", error)
+                raise Refused(str(error), {"status": error.status}) from None
+            if connection.principal is not None:
+                sio.enter_room(sid, connection.principal.conversation, namespace=namespace)
+            return True
+
+        @sio.on("disconnect", namespace=namespace)
+        async def disconnect(sid: str) -> None:
+            sessions.disconnect(sid)
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            conversation = sessions.confirm(sid, data, persistent=self.session_persistence)
+            if self.session_persistence or sessions.require_token:
+                sio.enter_room(sid, conversation, namespace=namespace)
+            await sio.emit("session_confirm", conversation, room=sid, namespace=namespace)
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            output = RedactingSocketIOOutput(sio, self.bot_message_evt)
             try:
                 fields = validate_event(data, self.metadata_key or "metadata")
             except BadRequest as error:
-                await sio.emit(self.bot_message_evt, {"text": f"Sorry, I couldn't read that: {error}",
-                                                      "error": str(error)}, room=sid)
+                await say_error(sid, f"Sorry, I couldn't read that: {error}", str(error))
                 return
-            if self.session_persistence:
-                if not fields["session_id"]:
-                    await sio.emit(self.bot_message_evt, {"error": "send session_request first"}, room=sid)
-                    return
-                sender = fields["session_id"]
-            else:
-                sender = sid
+            try:
+                sender = sessions.sender(sid, fields["session_id"]) if self.session_persistence or \
+                    sessions.require_token else sid
+            except AuthError as error:
+                await say_error(sid, f"Sorry, I can't take messages on this connection: {error}", str(error))
+                if error.status == 401 and sessions.require_token:
+                    await sio.disconnect(sid, namespace=namespace)  # an expired token hears nothing more
+                return
             message = UserMessage(fields["message"], output, sender, input_channel=self.name(),
                                   metadata=fields["metadata"])
             try:
@@ -105,5 +205,32 @@ class RedactingSocketIOInput(SocketIOInput):
                              type(error).__name__)
                 await sio.emit(self.bot_message_evt, {"text": "Sorry, something went wrong. Please try again."},
                                room=sid)
+
+        @sio.on(ERASE_EVENT, namespace=namespace)
+        async def session_erase(sid: str, data: Any = None) -> Dict[str, Any]:
+            # Only the conversation this socket confirmed: a client cannot name another one.
+            try:
+                conversation = sessions.erasable(sid)
+            except AuthError as error:
+                return {"erased": False, "error": str(error), "status": error.status}
+            try:
+                await erase(sio, sid, conversation)
+            except Exception as error:
+                logger.error("erasing conversation %s for the widget failed: %s", conversation, type(error).__name__)
+                return {"erased": False, "error": "the conversation could not be erased; please try again"}
+            if not sessions.require_token:
+                sio.leave_room(sid, conversation, namespace=namespace)
+            sessions.forget(sid)
+            answer = {"erased": True}
+            await sio.emit(ERASED_EVENT, answer, room=sid, namespace=namespace)
+            return answer
+
+        async def erase(server: AsyncServer, sid: str, conversation: str) -> None:
+            # The Sanic request of the handshake leads to the app, and so to Rasa's agent.
+            environ = server.get_environ(sid, namespace=namespace) or {}
+            agent = environ["sanic.request"].app.ctx.agent
+            async with conversation_lock(getattr(agent, "lock_store", None), conversation):
+                await erase_conversation(agent.tracker_store, conversation)
+            logger.info("erased conversation %s at the widget's request", conversation)
 
         return webhook

@@ -12,8 +12,6 @@ import concurrent.futures
 import logging
 import os
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -24,6 +22,8 @@ from bot.privacy.analyzer import ChatAnalyzerEngine, build_analyzer
 from bot.privacy.continuation import continuation, still_unfinished, unfinished
 from bot.privacy.errors import InputTooLarge, PrivacyError, RedactionError, RedactionTimeout
 from bot.privacy.nlp import LANGUAGE
+from bot.privacy.pending import CONTINUATION_SECONDS as CONTINUATION_SECONDS  # where callers have found it
+from bot.privacy.pending import Continuations, InMemoryContinuations
 from bot.privacy.placeholders import (
     PLACEHOLDER_PATTERN,
     Fingerprinter,
@@ -37,8 +37,8 @@ from bot.privacy.vault import Vault
 
 logger = logging.getLogger(__name__)
 
-# How long an unfinished identifier waits for its continuation in the next message.
-CONTINUATION_SECONDS = 300.0
+# Where the vault is shared (several servers), placeholder numbering and split values are kept there too.
+SHARED_URL_ENV = "FINBOT_VAULT_URL"
 
 # Log records made in these threads are withheld by bot.logs: they may quote the text being redacted.
 WORKER_THREAD_PREFIX = "redact"
@@ -99,7 +99,6 @@ def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
 
 
 MIN_REPEATED_CHARS = 4
-MAX_PARTIALS = 10_000
 MAX_VAULT_PROBES = 1000
 TRAILING_PLACEHOLDER = re.compile(r"(<[A-Z][A-Z0-9_]*?_\d+>)[\s.,;:!?)]*$")
 
@@ -143,6 +142,7 @@ class Redactor:
         vault: Optional[Vault] = None,
         index: Optional[PlaceholderIndex] = None,
         fingerprint_key: Optional[bytes] = None,
+        continuations: Optional[Continuations] = None,
     ) -> None:
         self.policy = policy or Policy.load()
         self.analyzer = analyzer or build_analyzer()
@@ -153,11 +153,8 @@ class Redactor:
         self._thresholds = {name: rule.threshold for name, rule in self.policy.rules.items()}
         if isinstance(self.analyzer, ChatAnalyzerEngine):
             self.analyzer.prepare(self._entities)
-        # Per conversation, the type (never the value) of an identifier a message left unfinished.
-        self._pending: Dict[str, Tuple[str, int, float]] = {}
-        # (conversation, placeholder) of a value cut off at the end of a message -> (type, digits given).
-        self._partials: Dict[Tuple[str, str], Tuple[str, int]] = {}
-        self._pending_lock = threading.Lock()
+        # What messages left unfinished (types and digit counts, never values): see bot.privacy.pending.
+        self.continuations = continuations or InMemoryContinuations()
         # Detection runs in a worker so that a time limit can be enforced.
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
 
@@ -169,7 +166,15 @@ class Redactor:
         policy = Policy.load(policy_path)
         master = load_master_key(var_dir / "keys" / "master.key")
         vault = Vault.for_project(var_dir, ttl_seconds=policy.vault_ttl_seconds)
-        return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"))
+        shared = os.environ.get(SHARED_URL_ENV)
+        if not shared:
+            return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"))
+        # Several servers share the vault's database: they number placeholders and carry split values there too.
+        from bot.privacy.shared import SharedPlaceholderState
+
+        state = SharedPlaceholderState(shared, ttl_seconds=policy.vault_ttl_seconds)
+        return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"),
+                   index=state, continuations=state)
 
     def detect(self, text: str) -> List[DetectedEntity]:
         """The identifiers in ``text`` that the policy acts on, merged, in order of position."""
@@ -243,15 +248,11 @@ class Redactor:
 
     def _carry_over(self, text: str, conversation: str, entities: List[DetectedEntity]) -> List[DetectedEntity]:
         """Add the continuation of an unfinished identifier; remember one this message leaves unfinished."""
-        now = time.monotonic()
-        with self._pending_lock:
-            pending = self._pending.pop(conversation, None)
-            for stale in [c for c, (_, _, until) in self._pending.items() if until < now]:
-                del self._pending[stale]
+        pending = self.continuations.take_pending(conversation)
         carried: Optional[Tuple[str, int]] = None
         continued: Optional[Tuple[int, int]] = None
-        if pending is not None and pending[2] >= now:
-            kind, given = pending[0], pending[1]
+        if pending is not None:
+            kind, given = pending
             entity = self._continuation(text, kind)
             if entity is not None:
                 continued = (entity.start, entity.end)
@@ -266,8 +267,7 @@ class Redactor:
         if left is not None:
             carried = left
         if carried is not None:
-            with self._pending_lock:
-                self._pending[conversation] = (carried[0], carried[1], now + CONTINUATION_SECONDS)
+            self.continuations.put_pending(conversation, carried[0], carried[1])
         return entities
 
     def _left_unfinished(self, previous: str, conversation: str) -> Optional[Tuple[str, int]]:
@@ -278,8 +278,7 @@ class Redactor:
         last = TRAILING_PLACEHOLDER.search(previous)
         if last is None:
             return None
-        with self._pending_lock:
-            return self._partials.get((conversation, last.group(1)))
+        return self.continuations.partial(conversation, last.group(1))
 
     def _remember_partial(
         self, text: str, conversation: str, entities: List[DetectedEntity], replacements: List[Replacement]
@@ -292,10 +291,7 @@ class Redactor:
         left = unfinished(text, [(e.type, e.start, e.end) for e in entities])
         if left is None or not replacements or left[1] == 0:
             return
-        with self._pending_lock:
-            self._partials[(conversation, replacements[-1].text)] = left
-            while len(self._partials) > MAX_PARTIALS:
-                self._partials.pop(next(iter(self._partials)))
+        self.continuations.put_partial(conversation, replacements[-1].text, left[0], left[1])
 
     def _continuation(self, text: str, kind: str) -> Optional[DetectedEntity]:
         """The value at the start of ``text`` that continues an unfinished identifier of type ``kind``."""
@@ -328,10 +324,7 @@ class Redactor:
 
     def forget(self, conversation: str) -> None:
         """Erase the conversation's placeholder numbering, vault entries and unfinished values."""
-        with self._pending_lock:
-            self._pending.pop(conversation, None)
-            for key in [k for k in self._partials if k[0] == conversation]:
-                del self._partials[key]
+        self.continuations.erase(conversation)
         self.index.erase(conversation)
         if self.vault is not None:
             self.vault.erase(conversation)
@@ -340,3 +333,6 @@ class Redactor:
         self._workers.shutdown(wait=False, cancel_futures=True)
         if self.vault is not None:
             self.vault.close()
+        close_index = getattr(self.index, "close", None)  # a shared index holds database connections
+        if close_index is not None:
+            close_index()

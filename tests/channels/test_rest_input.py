@@ -20,6 +20,8 @@ from bot.channels.rest import BadRequest, parse_body, validate_message
         (b"[1, 2]", 400, "JSON object"),
         (b'"hi"', 400, "JSON object"),
         (b"{" + b'"a": "' + b"x" * 70_000 + b'"}', 413, "larger than"),
+        (b"[" * 20_000, 400, "too deeply nested"),
+        (b'{"sender": "u1", "message": "hi", "n": ' + b"9" * 5000 + b"}", 400, "too long a number"),
     ],
 )
 def test_bad_bodies_get_a_clear_status(raw: bytes, status: int, fragment: str) -> None:
@@ -42,6 +44,9 @@ def test_bad_bodies_get_a_clear_status(raw: bytes, status: int, fragment: str) -
         ({"sender": "u1", "message": "   "}, "empty"),
         ({"sender": "u1", "message": "\x00\x01\x02"}, "empty"),
         ({"sender": "u1", "message": "hi", "metadata": "x"}, '"metadata"'),
+        # A signed-in customer's conversation is reached only with a token, on the app channel.
+        ({"sender": "app:alice", "message": "hi"}, "app channel"),
+        ({"sender": " APP:alice", "message": "hi"}, "app channel"),
     ],
 )
 def test_bad_fields_are_named(body: Dict[str, Any], fragment: str) -> None:

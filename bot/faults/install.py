@@ -1,0 +1,76 @@
+"""Put the fault handling into a running Rasa server: every input channel passes its messages through it.
+
+``PrivacyGate.wrap`` (every channel's path into Rasa) wraps Rasa's
+``on_new_message`` with ``guard_messages``. Before the first message is
+handled, it bounds the action calls of the server's agent and makes its tracker
+store fail closed; for every message, it answers a tracker-store outage.
+Rasa's agent is only loaded once the server runs, hence the first message.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from typing import Any, Optional
+
+import rasa
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.domain import Domain
+from sanic import Sanic
+from sanic.exceptions import SanicException
+
+from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
+from bot.faults.stores import OnNewMessage, answer_store_outages, fail_closed
+
+logger = logging.getLogger(__name__)
+
+TESTED_RASA = "3.6."
+_installed: weakref.WeakSet[Any] = weakref.WeakSet()  # agents with fault handling in place
+
+
+def install_fault_handling(agent: Any) -> None:
+    """Bound the agent's action calls and make its tracker store fail closed (see ``bot.faults``)."""
+    if not rasa.__version__.startswith(TESTED_RASA):
+        logger.warning("fault handling was tested with Rasa %sx, this is %s", TESTED_RASA, rasa.__version__)
+    endpoint = getattr(agent, "action_endpoint", None)
+    if endpoint is not None and not isinstance(endpoint, BoundedActionEndpoint):
+        domain = getattr(agent, "domain", None)
+        slots = domain.slots if isinstance(domain, Domain) else []
+        try:
+            bounded = BoundedActionEndpoint.wrapping(endpoint, slots=slots)
+        except ValueError as error:  # a bad setting must not stop every message: say so, use the default
+            logger.error("%s; using %g s", error, DEFAULT_TIMEOUT_SECONDS)
+            bounded = BoundedActionEndpoint.wrapping(endpoint, DEFAULT_TIMEOUT_SECONDS, slots)
+        # The processor got the endpoint when the model was loaded; a model loaded later takes the agent's.
+        agent.action_endpoint = bounded
+        if getattr(agent, "processor", None) is not None:
+            agent.processor.action_endpoint = bounded
+        logger.info("action server calls are bounded to %g s", bounded.timeout_seconds)
+    store = getattr(agent, "tracker_store", None)
+    if store is not None and fail_closed(store):
+        logger.info("the tracker store fails closed: no in-memory fall-back")
+
+
+def running_agent() -> Optional[Any]:
+    """The agent of the Rasa server running in this process, or None (not loaded yet, or no server)."""
+    try:
+        apps = [Sanic.get_app()]
+    except SanicException:  # none, or several (then the one that holds an agent)
+        apps = list(getattr(Sanic, "_app_registry", {}).values())
+    agents = [agent for agent in (getattr(app.ctx, "agent", None) for app in apps) if agent is not None]
+    return agents[0] if len(agents) == 1 else None
+
+
+def guard_messages(on_new_message: OnNewMessage) -> OnNewMessage:
+    """``on_new_message`` with the fault handling in place: installed into the running server's agent
+    before a message is handled, and a tracker-store outage answered (``answer_store_outages``)."""
+    answered = answer_store_outages(on_new_message)
+
+    async def guarded(message: UserMessage) -> Any:
+        agent = running_agent()
+        if agent is not None and agent not in _installed:
+            install_fault_handling(agent)
+            _installed.add(agent)
+        return await answered(message)
+
+    return guarded
