@@ -185,12 +185,19 @@ class CoreBank:
 
     # -- moving money --------------------------------------------------------------
 
-    def transfer_between_accounts(self, user_id: str, source: str, destination: str, amount: Decimal) -> Receipt:
-        """Move ``amount`` between two of the customer's accounts (no daily limit applies)."""
+    def transfer_between_accounts(self, user_id: str, source: str, destination: str, amount: Decimal,
+                                  request_key: Optional[str] = None) -> Receipt:
+        """Move ``amount`` between two of the customer's accounts (no daily limit applies).
+
+        With ``request_key``, a request already made returns its first receipt (``repeated``) and moves nothing.
+        """
         pence = to_pence(amount)
         if source == destination:
             raise SameAccount()
         with self._session(user_id, write=True) as (db, customer):
+            done = self._made(db, customer, request_key)
+            if done is not None:
+                return done
             source_row = self._debit(db, customer, source, pence)
             target = rows.account_row(db, customer, destination)
             now = self.now().isoformat()
@@ -200,18 +207,23 @@ class CoreBank:
             self._record(db, customer, target["id"], now, f"Transfer from {source} account", "transfers",
                          "own transfer", pence)
             after = rows.account(rows.account_row(db, customer, source))
-            return Receipt(transaction_id, from_pence(pence), after,
-                           f"your {destination} account ({masked(target['last4'])})")
+            return self._remember(db, customer, request_key, Receipt(
+                transaction_id, from_pence(pence), after, f"your {destination} account ({masked(target['last4'])})"))
 
-    def pay_payee(self, user_id: str, source: str, payee_id: int, amount: Decimal) -> Receipt:
-        """Pay a saved payee from account ``source``, within funds and the daily limit."""
+    def pay_payee(self, user_id: str, source: str, payee_id: int, amount: Decimal,
+                  request_key: Optional[str] = None) -> Receipt:
+        """Pay a saved payee from account ``source``, within funds and the daily limit (``request_key``: as above)."""
         pence = to_pence(amount)
         with self._session(user_id, write=True) as (db, customer):
+            done = self._made(db, customer, request_key)
+            if done is not None:
+                return done
             payee = rows.payee(rows.payee_row(db, customer, payee_id))
-            return self._pay(db, customer, source, pence, f"Payment to {payee.nickname}", payee.last4, payee.id,
-                             payee.display)
+            return self._remember(db, customer, request_key, self._pay(
+                db, customer, source, pence, f"Payment to {payee.nickname}", payee.last4, payee.id, payee.display))
 
-    def pay_new_payee(self, user_id: str, source: str, account_number: str, amount: Decimal) -> Receipt:
+    def pay_new_payee(self, user_id: str, source: str, account_number: str, amount: Decimal,
+                      request_key: Optional[str] = None) -> Receipt:
         """Pay an account number (or IBAN) that is not a saved payee; only its last 4 characters are kept."""
         pence = to_pence(amount)
         if sum(ch.isalnum() for ch in account_number) < MIN_ACCOUNT_NUMBER_CHARACTERS:
@@ -220,8 +232,34 @@ class CoreBank:
             raise InvalidAccountNumber()  # an IBAN that fails its check digits (or only part of one)
         ending = last4(account_number)
         with self._session(user_id, write=True) as (db, customer):
-            return self._pay(db, customer, source, pence, f"Payment to account {masked(ending)}", ending, None,
-                             f"account ending {ending}")
+            done = self._made(db, customer, request_key)
+            if done is not None:
+                return done
+            return self._remember(db, customer, request_key, self._pay(
+                db, customer, source, pence, f"Payment to account {masked(ending)}", ending, None,
+                f"account ending {ending}"))
+
+    @staticmethod
+    def _made(db: sqlite3.Connection, customer: int, request_key: Optional[str]) -> Optional[Receipt]:
+        """The receipt of a request already made (in this same write transaction), or None."""
+        if request_key is None:
+            return None
+        row = db.execute(
+            "SELECT r.transaction_id, r.destination, t.amount_pence, t.account_id FROM transfer_requests r "
+            "JOIN transactions t ON t.id = r.transaction_id WHERE r.request_key = ? AND r.customer_id = ?",
+            (request_key, customer)).fetchone()
+        if row is None:
+            return None
+        account = rows.account(db.execute("SELECT * FROM accounts WHERE id = ?", (row["account_id"],)).fetchone())
+        return Receipt(int(row["transaction_id"]), from_pence(-int(row["amount_pence"])), account,
+                       str(row["destination"]), repeated=True)
+
+    @staticmethod
+    def _remember(db: sqlite3.Connection, customer: int, request_key: Optional[str], receipt: Receipt) -> Receipt:
+        if request_key is not None:
+            db.execute("INSERT INTO transfer_requests (request_key, customer_id, transaction_id, destination) "
+                       "VALUES (?, ?, ?, ?)", (request_key, customer, receipt.transaction_id, receipt.destination))
+        return receipt
 
     def _pay(self, db: sqlite3.Connection, customer: int, source: str, pence: int, description: str,
              ending: str, payee_id: Optional[int], destination: str) -> Receipt:

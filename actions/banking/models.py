@@ -118,6 +118,7 @@ class Receipt:
     amount: Decimal
     source: Account
     destination: str
+    repeated: bool = False  # the same request was made before: this is its receipt, nothing moved now
 
 
 @dataclass(frozen=True)

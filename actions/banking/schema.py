@@ -66,6 +66,14 @@ CREATE TABLE IF NOT EXISTS transactions (
     flagged_at TEXT
 );
 CREATE INDEX IF NOT EXISTS transactions_by_customer ON transactions (customer_id, posted_at);
+-- One row per transfer request (a confirmed transfer form): a retried "yes" after a timeout or a
+-- store outage finds the transfer already made instead of making it twice.
+CREATE TABLE IF NOT EXISTS transfer_requests (
+    request_key TEXT PRIMARY KEY,           -- SHA-256 of the conversation and the form's start; no value
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+    destination TEXT NOT NULL               -- as the receipt shows it (masked)
+);
 """
 
 

@@ -8,6 +8,7 @@ as "account ending 1234"; no slot, event, message or log line holds it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 from decimal import Decimal
@@ -160,7 +161,8 @@ class ActionTransferMoney(BankingContext, Action):
             dispatcher.utter_message(text=INCOMPLETE)
             return events
         try:
-            receipt = self._transfer(str(tracker.sender_id), user_id(tracker), amount, source, str(payee))
+            receipt = self._transfer(str(tracker.sender_id), user_id(tracker), amount, source, str(payee),
+                                     transfer_request_key(tracker))
         except RevealFailed as error:
             logger.error("transfer: the vault failed (%s)", error.cause)
             dispatcher.utter_message(text=VAULT_DOWN)
@@ -173,28 +175,48 @@ class ActionTransferMoney(BankingContext, Action):
         if receipt is None:
             dispatcher.utter_message(text=NUMBER_GONE)
             return events
+        if receipt.repeated:
+            dispatcher.utter_message(text=(
+                f"That transfer was already made: {format_money(receipt.amount)} from your {receipt.source.kind} "
+                f"account to {receipt.destination}, reference {receipt.transaction_id}. I haven't sent it again."))
+            return events
         dispatcher.utter_message(text=(
             f"Done: {format_money(receipt.amount)} sent from your {receipt.source.kind} account to "
             f"{receipt.destination}. Your {receipt.source.kind} account now has "
             f"{format_money(receipt.source.balance)}. Reference: {receipt.transaction_id}."))
         return events
 
-    def _transfer(self, conversation: str, user: str, amount: Decimal, source: str, payee: str) -> Optional[Receipt]:
+    def _transfer(self, conversation: str, user: str, amount: Decimal, source: str, payee: str,
+                  request_key: Optional[str]) -> Optional[Receipt]:
         own = own_account(payee)
         if own is not None:
-            return self.bank.transfer_between_accounts(user, source, own, amount)
+            return self.bank.transfer_between_accounts(user, source, own, amount, request_key)
         payee_id = parse_ref(payee, "payee")
         if payee_id is not None:
-            return self.bank.pay_payee(user, source, payee_id, amount)
+            return self.bank.pay_payee(user, source, payee_id, amount, request_key)
         if text.placeholder_type(payee) not in text.PAYEE_ACCOUNT_TYPES:
             raise NotFound("payee", payee)
         number = reveal(self.vault, conversation, payee, PURPOSE_NEW_PAYEE)
         if number is None:
             return None
         try:
-            return self.bank.pay_new_payee(user, source, number, amount)
+            return self.bank.pay_new_payee(user, source, number, amount, request_key)
         finally:
             del number
+
+
+def transfer_request_key(tracker: Tracker) -> Optional[str]:
+    """One key per transfer form the person started: the conversation and the form's start time.
+
+    A "yes" answered again for the same form (after the action server timed out, or the
+    tracker store failed to save the turn that made the transfer) has the same key, so
+    the bank makes the transfer once; a new transfer starts a new form, so a new key.
+    """
+    started = [event.get("timestamp") for event in tracker.events
+               if event.get("event") == "active_loop" and event.get("name") == "transfer_form"]
+    if not started or started[-1] is None:
+        return None
+    return hashlib.sha256(f"{tracker.sender_id}\x00{started[-1]!r}".encode()).hexdigest()
 
 
 def refusal(error: BankError) -> str:

@@ -13,7 +13,9 @@ import time
 from typing import Awaitable, Optional, TypeVar
 
 DEADLINE_HEADER = "X-Finbot-Deadline"
-# Both servers read one clock on one machine; across machines (NTP), allow for a little skew.
+# The action server stops this long before the caller's deadline: across machines the clocks differ a
+# little (NTP), and an action must be over before Rasa tells the person it was not done. (An action that
+# cannot be cancelled and commits late anyway is caught by the bank's one-transfer-per-form key.)
 CLOCK_SKEW_SECONDS = 0.5
 
 T = TypeVar("T")
@@ -39,7 +41,7 @@ async def before_deadline(work: Awaitable[T], deadline: Optional[float], now: Op
     """
     if deadline is None:
         return await work
-    left = deadline + CLOCK_SKEW_SECONDS - (time.time() if now is None else now)
+    left = deadline - CLOCK_SKEW_SECONDS - (time.time() if now is None else now)
     if left <= 0:
         if asyncio.iscoroutine(work):
             work.close()  # never started: no "was never awaited" warning

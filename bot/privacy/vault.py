@@ -93,17 +93,34 @@ class Vault:
             "conversation": conversation, "placeholder": placeholder, "entity_type": entity_type,
             "nonce": nonce, "sealed": sealed, "created_at": now, "expires_at": now + self._ttl,
         }
-        with self._begin() as db:
-            try:
-                held = self._held(db, conversation, placeholder)
-            except InvalidTag:
-                held = None  # unreadable with this key: it can mean nothing to us, so it is replaced
-            if held is not None and held != value:
-                logger.warning("a vault placeholder was offered a different value; the first one is kept")
-                return False
-            db.execute(sa.delete(VALUES).where(
-                VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder))
-            db.execute(sa.insert(VALUES).values(**row))
+        try:
+            with self._begin() as db:
+                try:
+                    held = self._held(db, conversation, placeholder)
+                    unreadable = False
+                except InvalidTag:
+                    held, unreadable = None, True  # unreadable with this key: it can mean nothing to us
+                if held is not None and held != value:
+                    logger.warning("a vault placeholder was offered a different value; the first one is kept")
+                    return False
+                stale = sa.delete(VALUES).where(VALUES.c.conversation == conversation,
+                                                VALUES.c.placeholder == placeholder)
+                if held is None and not unreadable:
+                    # Only an expired row may go: a row another server committed since our read must
+                    # not be deleted (then the INSERT below collides on the key, and we read again).
+                    stale = stale.where(VALUES.c.expires_at <= now)
+                db.execute(stale)
+                db.execute(sa.insert(VALUES).values(**row))
+        except VaultError:
+            # Lost a race for a free placeholder: it holds whatever the other server stored.
+            with self._begin() as db:
+                try:
+                    winner = self._held(db, conversation, placeholder)
+                except InvalidTag:
+                    winner = None
+            if winner is None:
+                raise
+            return winner == value
         return True
 
     def _held(self, db: sa.engine.Connection, conversation: str, placeholder: str) -> Optional[str]:

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional
 
 from bot.privacy.engine import CONTINUATION_SECONDS
-from bot.privacy.errors import PrivacyError
+from bot.privacy.errors import PrivacyError, VaultError
 from bot.privacy.placeholders import PLACEHOLDER_PATTERN
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,10 @@ class EventScrubber:
                 return self._cache[key]
         try:
             result = self._redact(text, conversation, after)
+        except VaultError:
+            # The numbering and vault database is down: the save must fail (and the person be told
+            # their message was not kept), not store the field blanked as if that were its content.
+            raise
         except PrivacyError as error:
             logger.error("a stored field could not be redacted (%s); its content was dropped", type(error).__name__)
             return DROPPED

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, List
 
 import pytest
 
@@ -115,3 +115,25 @@ def test_a_placeholder_held_in_the_vault_keeps_its_first_value(tmp_path: Path) -
     assert vault.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", "GB82WEST12345698765432") is True  # renewed
     assert vault.reveal("c1", "<IBAN_CODE_1>", purpose="test") == "GB82WEST12345698765432"
     assert vault.store("c2", "<IBAN_CODE_1>", "IBAN_CODE", "GB33BUKB20201555555555") is True  # its own
+
+
+def test_a_value_committed_by_another_server_after_our_read_is_never_replaced(tmp_path: Path) -> None:
+    # Two servers store under the same free placeholder at once: the one whose read came first but
+    # whose write came second must lose, not delete the other's row and put its own value there.
+    vault = vault_at(tmp_path)
+    assert vault.store("c1", "<ACCOUNT_NUMBER_1>", "ACCOUNT_NUMBER", "ACC11111111")
+    real_held = vault._held
+    reads: List[int] = []
+
+    def stale_first_read(db: Any, conversation: str, placeholder: str) -> Any:
+        reads.append(1)
+        return None if len(reads) == 1 else real_held(db, conversation, placeholder)
+
+    vault._held = stale_first_read  # type: ignore[method-assign]
+    assert vault.store("c1", "<ACCOUNT_NUMBER_1>", "ACCOUNT_NUMBER", "ACC22222222") is False
+    vault._held = real_held  # type: ignore[method-assign]
+    assert vault.reveal("c1", "<ACCOUNT_NUMBER_1>", "test") == "ACC11111111"
+    # The same value stored in such a race is simply there.
+    vault._held = stale_first_read  # type: ignore[method-assign]
+    reads.clear()
+    assert vault.store("c1", "<ACCOUNT_NUMBER_1>", "ACCOUNT_NUMBER", "ACC11111111") is True

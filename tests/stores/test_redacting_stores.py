@@ -16,7 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy.errors import RedactionError
+from bot.privacy.errors import RedactionError, VaultError
 from bot.stores import EventScrubber, RedactingEventBroker, RedactingTrackerStore
 
 CARD = "4111 1111 1111 1111"
@@ -80,6 +80,19 @@ def test_a_field_that_cannot_be_redacted_is_dropped() -> None:
     events = EventScrubber(failing).events([UserUttered(f"card {CARD}").as_dict()], "c1")
     assert events[0]["text"] == ""
     assert_clean(json.dumps(events))
+
+
+def test_a_numbering_database_outage_fails_the_save_instead_of_blanking_the_field(tmp_path: Path) -> None:
+    def database_down(text: str, conversation: str, after: Optional[str] = None) -> str:
+        raise VaultError("the vault database is unavailable: OperationalError")
+
+    with pytest.raises(VaultError):
+        EventScrubber(database_down).events([UserUttered(f"card {CARD}").as_dict()], "c1")
+    inner = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    store = RedactingTrackerStore(DOMAIN, inner=inner, scrubber=EventScrubber(database_down))
+    with pytest.raises(VaultError):
+        asyncio.run(store.save(leaky_tracker("c9")))
+    assert asyncio.run(inner.retrieve("c9")) is None  # nothing of the turn was kept
 
 
 def test_sqlite_tracker_store_keeps_placeholders_only(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
+from rasa_sdk import Tracker
 
 from actions.banking.core_bank import CoreBank
 from actions.banking.reveal import PURPOSE_NEW_PAYEE
@@ -205,3 +206,35 @@ def test_the_amount_question_names_the_payee(bank: CoreBank, vault: Vault, run_a
                              tracker("send money", "transfer_money", slots={"transfer_payee": payee}))
     assert texts(messages) == expected.format(savings=bank.account(USER, "savings").last4)
     assert vault.reveals(USER) == []
+
+
+def in_form_started_at(started: float, base: Any) -> Any:
+    """``base`` with the transfer form's activation (at ``started``) in its history, as Rasa records it."""
+    events = [{"event": "active_loop", "name": "transfer_form", "timestamp": started}, *base.events]
+    return Tracker(base.sender_id, base.slots, base.latest_message, events, False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize("payee, amount, source", [("payee:first", 25.0, "savings"), ("own:savings", 60.0, "current"),
+                                                    ("<ACCOUNT_NUMBER_1>", 30.0, "savings")])
+def test_a_yes_answered_again_for_the_same_form_sends_the_money_once(
+        bank: CoreBank, vault: Vault, run_action: Runner, payee: str, amount: float, source: str) -> None:
+    # After a timeout or a store outage the person is told to try again; the same form's
+    # "yes" then reaches the action a second time: the bank must not pay twice.
+    if payee == "payee:first":
+        payee = f"payee:{bank.payees(USER)[0].id}"
+    vault.store(USER, "<ACCOUNT_NUMBER_1>", "ACCOUNT_NUMBER", "31926819")
+    balance = bank.account(USER, source).balance
+    action = ActionTransferMoney(bank=bank, vault=vault)
+    _, first = run_action(action, in_form_started_at(1000.5, confirmed(payee, amount, source)))
+    _, again = run_action(action, in_form_started_at(1000.5, confirmed(payee, amount, source)))
+    assert texts(first).startswith(f"Done: £{amount:,.2f} sent")
+    reference = bank.transactions(USER, limit=1)[0].id if payee != "own:savings" else None
+    assert texts(again).startswith(f"That transfer was already made: £{amount:,.2f} from your {source} account")
+    assert "haven't sent it again" in texts(again)
+    if reference is not None:
+        assert f"reference {reference}." in texts(again)
+    assert bank.account(USER, source).balance == balance - Decimal(str(amount))
+    # A new form is a new transfer, even for the same payee and amount.
+    _, new = run_action(action, in_form_started_at(2000.25, confirmed(payee, amount, source)))
+    assert texts(new).startswith("Done:")
+    assert bank.account(USER, source).balance == balance - 2 * Decimal(str(amount))
