@@ -16,8 +16,10 @@ after a warm-up, it times for each message:
 
 The engines take turns on every message, in an order that rotates, so a noisy
 machine slows them all alike. It prints p50, p99, mean and messages per second
-for each, the ratio ours/stock, and the targets with PASS or FAIL. It is a
-measurement, not a test: the exit status is 0 whatever the figures.
+for each, the ratio ours/stock, and the targets with PASS or FAIL, and writes
+the same figures as JSON (``--json``, default ``bench/results/redaction.json``)
+for ``bench/report.py``. It is a measurement, not a test: the exit status is 0
+whatever the figures.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 REPO = Path(__file__).resolve().parents[1]
 DEV_SET_ENV = "FINBOT_PII_DEV"
 DEFAULT_DEV_SET = REPO.parent / "shared" / "data" / "pii-dev" / "presidio_research_generated.json"
+DEFAULT_JSON = REPO / "bench" / "results" / "redaction.json"
 WARM_UP_MESSAGES = 30
 # The targets for ours: milliseconds per message, and the share of stock Presidio's time.
 TARGET_P50_MS = 5.0
@@ -146,6 +149,38 @@ def report(timings: Dict[str, List[float]]) -> List[str]:
     return lines
 
 
+def summary(timings: Dict[str, List[float]]) -> Dict[str, Dict[str, float]]:
+    """Per engine: p50, p99 and mean in milliseconds, messages per second (the figures ``report`` prints)."""
+    figures: Dict[str, Dict[str, float]] = {}
+    for name, seconds in timings.items():
+        mean = statistics.fmean(seconds)
+        figures[name] = {"p50_ms": round(percentile(seconds, 0.5) * 1000, 4),
+                         "p99_ms": round(percentile(seconds, 0.99) * 1000, 4),
+                         "mean_ms": round(mean * 1000, 4), "per_second": round(1 / mean, 2),
+                         "messages": len(seconds)}
+    return figures
+
+
+def write_json(path: Path, timings: Dict[str, List[float]], texts: int, rounds: int, vault: bool,
+               argv: Optional[Sequence[str]]) -> None:
+    """The figures, the targets, the machine and the command, as JSON at ``path``."""
+    sys.path.insert(0, str(REPO))
+    from bench.machine import command_line, describe, now
+
+    figures = summary(timings)
+    ours, stock = figures["ours"], figures["stock"]
+    document = {
+        "benchmark": "redaction", "command": command_line(argv), "finished": now(), "machine": describe(),
+        "settings": {"messages": texts, "rounds": rounds, "vault": vault, "warm_up": WARM_UP_MESSAGES},
+        "results": figures,
+        "ratio_ours_stock": {"p50": round(ours["p50_ms"] / stock["p50_ms"], 4),
+                             "mean": round(ours["mean_ms"] / stock["mean_ms"], 4)},
+        "targets": {"p50_ms": TARGET_P50_MS, "p99_ms": TARGET_P99_MS, "ratio": TARGET_RATIO},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n")
+
+
 def _check(name: str, passed: bool, measured: str) -> str:
     return f"{name:<16} {'PASS' if passed else 'FAIL'}  ({measured})"
 
@@ -158,6 +193,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="passes over the messages (default 1)")
     parser.add_argument("--vault", action="store_true",
                         help="ours stores vault values in a temporary SQLite vault")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON,
+                        help="where to write the figures as JSON (default bench/results/redaction.json)")
     args = parser.parse_args(argv)
 
     for variable in _THREAD_VARIABLES:
@@ -183,6 +220,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"{path}: {len(texts)} messages x {args.rounds} round(s), one thread, engines in turn"
           f"{', ours with a vault' if args.vault else ''}\n")
     print("\n".join(report(timings)))
+    write_json(args.json, timings, len(texts), args.rounds, args.vault, argv)
     return 0
 
 

@@ -2,11 +2,17 @@
 
 The first caller builds it (loading spaCy, the vault and the keys under the
 var folder) and installs log redaction for the whole process.
+
+For the end-to-end benchmark's baseline only, ``FINBOT_UNSAFE_NO_REDACTION=1``
+(exactly ``1``) makes it a pass-through that returns every text unchanged,
+loads no spaCy and installs no log redaction; every server that asks for it
+then logs a loud warning. Any other value leaves redaction on.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -14,7 +20,10 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from bot.logs import install_log_redaction
-from bot.privacy import Redactor
+from bot.privacy import DetectedEntity, Policy, Redaction, Redactor
+from bot.privacy.placeholders import InMemoryPlaceholderIndex
+
+logger = logging.getLogger(__name__)
 
 LOG_SCOPE = "logs"
 LONG_LINE_WITHHELD = "[log line over the redaction size limit withheld]"
@@ -24,10 +33,55 @@ _lock = threading.Lock()
 _chosen: List[Redactor] = []
 
 
+UNSAFE_ENV = "FINBOT_UNSAFE_NO_REDACTION"
+UNSAFE_WARNING = (
+    "!!! redaction is OFF: for benchmarks only; messages are stored as typed "
+    f"(unset {UNSAFE_ENV} to turn it back on) !!!"
+)
+_unsafe: List[Redactor] = []
+
+
+def redaction_disabled() -> bool:
+    """Whether $FINBOT_UNSAFE_NO_REDACTION is exactly "1" (a value like "true" or "0" keeps redaction on)."""
+    return os.environ.get(UNSAFE_ENV) == "1"
+
+
+class PassThroughRedactor(Redactor):
+    """A Redactor that detects nothing and returns every text unchanged (the benchmark baseline).
+
+    Same interface as ``Redactor``, without its analyzer (no spaCy), vault or
+    numbering state; only the policy's limits and metadata keys are read.
+    """
+
+    def __init__(self, policy: Optional[Policy] = None) -> None:  # no super().__init__: it would load spaCy
+        self.policy = policy or Policy.load()
+        self.vault = None
+        self.index = InMemoryPlaceholderIndex(ttl_seconds=self.policy.vault_ttl_seconds)
+
+    def detect(self, text: str) -> List[DetectedEntity]:
+        return []
+
+    def redact(
+        self, text: str, conversation: str, *, carry: bool = False, after: Optional[str] = None
+    ) -> Redaction:
+        return Redaction(text)
+
+    def forget(self, conversation: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
 def shared_redactor(policy_path: Optional[str] = None, var_dir: Optional[str] = None) -> Redactor:
-    """The process-wide redactor for this policy and var folder; installs log redaction on first use."""
+    """The process-wide redactor for this policy and var folder; installs log redaction on first use.
+
+    With $FINBOT_UNSAFE_NO_REDACTION=1, a PassThroughRedactor instead (see the module docstring).
+    """
     if _chosen:
         return _chosen[0]
+    if redaction_disabled():
+        return _pass_through(policy_path)
     var = str(Path(var_dir or os.environ.get("FINBOT_VAR_DIR") or "var").resolve())
     policy = policy_path or os.environ.get("FINBOT_PRIVACY_POLICY") or ""
     with _lock:
@@ -38,6 +92,15 @@ def shared_redactor(policy_path: Optional[str] = None, var_dir: Optional[str] = 
             install_log_redaction(lambda text: redact_log_message(for_logs, text))
             _redactors[key] = redactor
         return _redactors[key]
+
+
+def _pass_through(policy_path: Optional[str]) -> Redactor:
+    """The process's pass-through redactor; the first call logs the warning (so each server logs it at start)."""
+    with _lock:
+        if not _unsafe:
+            _unsafe.append(PassThroughRedactor(Policy.load(policy_path or None)))
+            logger.warning(UNSAFE_WARNING)
+        return _unsafe[0]
 
 
 class RecentRedactions:
@@ -79,6 +142,8 @@ def use_redactor(redactor: Redactor) -> None:
 
 def without_vault(redactor: Redactor) -> Redactor:
     """A redactor with the same policy and engine that keeps no original (its own numbering)."""
+    if isinstance(redactor, PassThroughRedactor):
+        return redactor  # nothing to keep, and no engine to share
     return Redactor(policy=redactor.policy, analyzer=redactor.analyzer)
 
 

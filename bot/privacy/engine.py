@@ -9,9 +9,12 @@ detection slower than the policy's time limit.
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import logging
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -100,6 +103,7 @@ def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
 
 MIN_REPEATED_CHARS = 4
 MAX_VAULT_PROBES = 1000
+MAX_ADMITTED = 50_000
 TRAILING_PLACEHOLDER = re.compile(r"(<[A-Z][A-Z0-9_]*?_\d+>)[\s.,;:!?)]*$")
 
 
@@ -155,6 +159,12 @@ class Redactor:
             self.analyzer.prepare(self._entities)
         # What messages left unfinished (types and digit counts, never values): see bot.privacy.pending.
         self.continuations = continuations or InMemoryContinuations()
+        # Keyed digests of what this redactor admitted (a person's message, redacted with ``carry``): the
+        # NLU step, the tracker store and the broker of the same process meet that exact text again, and
+        # it is already as redacted as it can be (continuations included), so detection is skipped.
+        self._admitted: OrderedDict[bytes, None] = OrderedDict()
+        self._admitted_key = os.urandom(32)
+        self._admitted_lock = threading.Lock()
         # Detection runs in a worker so that a time limit can be enforced.
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
 
@@ -227,6 +237,8 @@ class Redactor:
         knows the message before this one passes it as ``after`` instead (as it
         was typed, or as this redactor redacted it).
         """
+        if not carry and self._was_admitted(conversation, text):
+            return Redaction(text)
         entities = self.detect(text)
         if carry:
             entities = self._carry_over(text, conversation, entities)
@@ -244,7 +256,27 @@ class Redactor:
             pieces.append(replacement.text)
             cursor = replacement.entity.end
         pieces.append(text[cursor:])
-        return Redaction("".join(pieces), tuple(replacements))
+        redacted = Redaction("".join(pieces), tuple(replacements))
+        if carry:
+            self._admit(conversation, redacted.text)
+        return redacted
+
+    def _admitted_digest(self, conversation: str, text: str) -> bytes:
+        return hashlib.blake2b(f"{conversation}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16,
+                               key=self._admitted_key).digest()
+
+    def _admit(self, conversation: str, text: str) -> None:
+        digest = self._admitted_digest(conversation, text)
+        with self._admitted_lock:
+            self._admitted[digest] = None
+            self._admitted.move_to_end(digest)
+            if len(self._admitted) > MAX_ADMITTED:
+                self._admitted.popitem(last=False)
+
+    def _was_admitted(self, conversation: str, text: str) -> bool:
+        digest = self._admitted_digest(conversation, text)
+        with self._admitted_lock:
+            return digest in self._admitted
 
     def _carry_over(self, text: str, conversation: str, entities: List[DetectedEntity]) -> List[DetectedEntity]:
         """Add the continuation of an unfinished identifier; remember one this message leaves unfinished."""

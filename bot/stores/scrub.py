@@ -42,6 +42,8 @@ STRUCTURAL_KEYS = frozenset({
 })
 # Keys whose value is a dictionary of structure (an intent prediction).
 STRUCTURAL_DICTS = frozenset({"intent"})
+# Keys whose value is a list of token offsets ([[0, 3], [4, 7], ...]): kept when it is exactly that.
+OFFSET_LISTS = frozenset({"text_tokens"})
 DROPPED = ""
 CACHE_SIZE = 20_000
 
@@ -65,6 +67,14 @@ def text_before(event: Dict[str, Any], previous: Optional[Dict[str, Any]]) -> Op
         return None
     gap = _number(event.get("timestamp")) - _number(previous.get("timestamp"))
     return previous["text"] if 0 <= gap <= CONTINUATION_SECONDS else None
+
+
+def _offsets(value: Any) -> bool:
+    """Whether ``value`` is a list of (start, end) pairs of small integers, and nothing else."""
+    return isinstance(value, (list, tuple)) and all(
+        isinstance(pair, (list, tuple)) and len(pair) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 1_000_000 for n in pair)
+        for pair in value)
 
 
 def _number(value: Any) -> float:
@@ -131,6 +141,7 @@ class EventScrubber:
             return {
                 k: (v if (k in STRUCTURAL_KEYS and not isinstance(v, (dict, list)))
                     or (k in STRUCTURAL_DICTS and isinstance(v, dict))
+                    or (k in OFFSET_LISTS and _offsets(v))
                     else self._value(v, conversation, k, after))
                 for k, v in value.items()
             }

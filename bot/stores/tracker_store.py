@@ -16,7 +16,8 @@ Compare Rasa's own ``AwaitableTrackerStore`` and ``FailSafeTrackerStore``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Iterable, Optional
+import threading
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.sql import SQLEventBroker
@@ -43,8 +44,20 @@ class ErasureNotSupported(RuntimeError):
     """The wrapped store has no way to delete one conversation."""
 
 
+_scrubbers: Dict[int, Tuple[Redactor, EventScrubber]] = {}
+_scrubbers_lock = threading.Lock()
+
+
 def scrubber_for(redactor: Redactor) -> EventScrubber:
-    return EventScrubber(lambda text, conversation, after: redactor.redact(text, conversation, after=after).text)
+    """The process's scrubber on ``redactor``: the tracker store and the event broker share it (and its
+    cache), so an event the store just redacted is not run through the engine again to be published."""
+    with _scrubbers_lock:
+        held = _scrubbers.get(id(redactor))
+        if held is None or held[0] is not redactor:
+            scrubber = EventScrubber(lambda text, conversation, after: redactor.redact(text, conversation,
+                                                                                          after=after).text)
+            held = _scrubbers[id(redactor)] = (redactor, scrubber)
+        return held[1]
 
 
 def erase_from(store: TrackerStore, sender_id: str) -> None:

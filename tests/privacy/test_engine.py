@@ -255,3 +255,21 @@ def test_a_split_value_is_caught_after_the_redacted_form_of_its_first_part() -> 
         assert engine.redact("500 please", "c3", after=whole).text == "500 please"
     finally:
         engine.close()
+
+
+def test_a_message_it_admitted_is_not_run_through_detection_again(make_redactor: Any) -> None:
+    # The NLU step, the store and the broker meet the admitted text again: it is already redacted.
+    redactor = make_redactor()
+    admitted = redactor.redact(f"my card is {CARD}", "c1", carry=True).text
+    assert admitted == "my card is <CREDIT_CARD_1>"
+    calls: List[str] = []
+    real_detect = redactor.detect
+
+    def counting(text: str) -> Any:
+        calls.append(text)
+        return real_detect(text)
+
+    redactor.detect = counting
+    assert redactor.redact(admitted, "c1", after="hello").text == admitted
+    assert redactor.redact(admitted, "c2").text == admitted and len(calls) == 1  # another conversation: checked
+    assert redactor.redact(f"again {CARD}", "c1").text == "again <CREDIT_CARD_1>" and len(calls) == 2
