@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from bot.privacy.errors import VaultError
 from bot.privacy.pending import CONTINUATION_SECONDS, Unfinished
+from bot.privacy.vault import create_tables
 
 MAX_ATTEMPTS = 20  # two servers' first use of one conversation's numbering at once: the second retries once
 PURGE_EVERY_SECONDS = 600.0
@@ -72,7 +73,7 @@ class SharedPlaceholderState:
         self._purged_at = 0.0
         try:
             self._engine = sa.create_engine(url, future=True)
-            _METADATA.create_all(self._engine)
+            create_tables(_METADATA, self._engine)
         except sa.exc.SQLAlchemyError as error:
             raise VaultError(f"the placeholder database is unavailable: {type(error).__name__}") from None
 

@@ -45,6 +45,22 @@ REVEALS = sa.Table(
 )
 
 
+def create_tables(metadata: sa.MetaData, engine: sa.engine.Engine, attempts: int = 5) -> None:
+    """``metadata``'s tables, created if missing, also when several servers start at once.
+
+    PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one: the loser fails
+    with a unique violation (on pg_type) or "already exists". It then finds the tables on a retry.
+    """
+    for attempt in range(attempts):
+        try:
+            metadata.create_all(engine)
+            return
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 @dataclass(frozen=True)
 class Reveal:
     """One recorded use of an original: which placeholder, why, when. Never the value."""
@@ -64,7 +80,7 @@ class Vault:
         self._ttl = ttl_seconds
         try:
             self._engine = sa.create_engine(url, future=True)
-            _METADATA.create_all(self._engine)
+            create_tables(_METADATA, self._engine)
         except sa.exc.SQLAlchemyError as error:
             raise VaultError(f"the vault database is unavailable: {type(error).__name__}") from None
 

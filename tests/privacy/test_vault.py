@@ -137,3 +137,25 @@ def test_a_value_committed_by_another_server_after_our_read_is_never_replaced(tm
     vault._held = stale_first_read  # type: ignore[method-assign]
     reads.clear()
     assert vault.store("c1", "<ACCOUNT_NUMBER_1>", "ACCOUNT_NUMBER", "ACC11111111") is True
+
+
+def test_tables_created_by_another_server_at_the_same_moment_are_found_on_a_retry(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from bot.privacy.vault import create_tables
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'race.db'}", future=True)
+    metadata = sa.MetaData()
+    sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    tries: List[int] = []
+    real = metadata.create_all
+
+    def lose_the_race_once(bind: Any) -> None:
+        tries.append(1)
+        if len(tries) == 1:  # what PostgreSQL says to the loser of two concurrent CREATE TABLEs
+            raise sa.exc.IntegrityError("CREATE TABLE t", {}, Exception("duplicate key value violates pg_type"))
+        real(bind)
+
+    metadata.create_all = lose_the_race_once  # type: ignore[method-assign]
+    create_tables(metadata, engine)
+    assert len(tries) == 2 and sa.inspect(engine).has_table("t")
