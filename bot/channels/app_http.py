@@ -15,7 +15,7 @@ from sanic import response
 from sanic.response import HTTPResponse
 
 from bot.channels.auth import AuthError
-from bot.channels.rest import BadRequest, parse_body
+from bot.channels.rest import BadRequest, parse_body, validate_content
 
 MAX_BODY_BYTES = 64 * 1024
 # Naming a conversation in the body is refused outright rather than ignored: a client that
@@ -73,15 +73,7 @@ def parse_chat(raw: Optional[bytes], max_bytes: int = MAX_BODY_BYTES) -> Tuple[s
     named = [name for name in CONVERSATION_FIELDS if name in body]
     if named:
         raise BadRequest(400, f'"{named[0]}" is not accepted: the conversation is the token\'s subject')
-    text, metadata = body.get("message"), body.get("metadata")
-    if not isinstance(text, str):
-        raise BadRequest(400, '"message" must be a string')
-    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
-    if not text.strip():
-        raise BadRequest(400, '"message" is empty')
-    if metadata is not None and not isinstance(metadata, dict):
-        raise BadRequest(400, '"metadata" must be a JSON object')
-    return text, metadata
+    return validate_content(body.get("message"), body.get("metadata"))
 
 
 class AppOutputChannel(CollectingOutputChannel):

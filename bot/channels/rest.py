@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -70,6 +70,12 @@ def validate_message(body: Dict[str, Any]) -> Dict[str, Any]:
                               "conversations, reached only through the app channel with a token")
     if len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
         raise BadRequest(400, f'"sender" must be printable and at most {MAX_SENDER_CHARS} characters')
+    text, metadata = validate_content(text, metadata)
+    return {"sender": sender, "message": text, "metadata": metadata}
+
+
+def validate_content(text: Any, metadata: Any) -> Tuple[str, Optional[Dict[str, Any]]]:
+    """A message's text (control characters dropped; something printable must be left) and its metadata."""
     if not isinstance(text, str):
         raise BadRequest(400, '"message" must be a string')
     text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
@@ -77,7 +83,7 @@ def validate_message(body: Dict[str, Any]) -> Dict[str, Any]:
         raise BadRequest(400, '"message" is empty')
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, '"metadata" must be a JSON object')
-    return {"sender": sender, "message": text, "metadata": metadata}
+    return text, metadata
 
 
 class RedactingRestInput(InputChannel):
