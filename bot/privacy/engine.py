@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,17 +195,24 @@ class Redactor:
             raise InputTooLarge(len(text), self.policy.max_chars)
         if not text.strip():
             return []
+        limit = self.policy.timeout_seconds
+        started = time.monotonic()
         future = self._workers.submit(self._detect, text)
         try:
-            return future.result(timeout=self.policy.timeout_seconds)
+            found = future.result(timeout=limit)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            raise RedactionTimeout(self.policy.timeout_seconds) from None
+            raise RedactionTimeout(limit) from None
         except PrivacyError:
             raise
         except Exception as error:
             # The message of an arbitrary error may quote the text: keep only its type.
             raise RedactionError(f"detection failed ({type(error).__name__})") from None
+        # The wait can return late (the worker held the interpreter): a result that came after the limit
+        # is refused too, so the limit holds however the threads were scheduled.
+        if time.monotonic() - started > limit:
+            raise RedactionTimeout(limit)
+        return found
 
     def _detect(self, text: str) -> List[DetectedEntity]:
         view = TextView.of(text)

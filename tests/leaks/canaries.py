@@ -19,12 +19,16 @@ from stdnum.us import rtn
 
 SEPARATORS = re.compile(r"[\s.\-/()]")
 NOT_ALNUM = re.compile(r"[\W_]+")
+ANY_SEPARATOR = r"[\W_]{0,3}"
+# Between the digits of a number: no identifier is written with a colon or a comma, and a log line's
+# time ("10:16:28,123") would otherwise read as the first six digits of a canary typed at that second.
+NUMBER_SEPARATOR = r"[^\w:,]{0,3}"
 
 
-def flexible(value: str) -> str:
+def flexible(value: str, separator: str = ANY_SEPARATOR) -> str:
     """A regex for ``value``'s letters and digits in order, with up to 3 separators between them."""
     chars = [ch for ch in value.lower() if ch.isalnum()]
-    return r"[\W_]{0,3}".join(re.escape(ch) for ch in chars)
+    return separator.join(re.escape(ch) for ch in chars)
 
 
 @dataclass
@@ -44,8 +48,8 @@ class Canary:
     def patterns(self) -> List[Tuple[Pattern[str], str]]:
         """How a leak would look in a lower-cased sink, in any normalised form, each with its needle.
 
-        Long numbers: their digits in order, any separators between, not inside a
-        longer run of digits; also all but the last 4 digits. Values with letters:
+        Long numbers: their digits in order, any separators but a colon or a comma
+        between, not inside a longer run of digits; also all but the last 4 digits. Values with letters:
         their letters and digits in order. Short numbers (a PIN) only with their cue.
         The needle is what any match must contain once the sink is compacted
         (lower case, letters and digits only): a fast test before the regex.
@@ -57,7 +61,7 @@ class Canary:
         elif len(digits) >= 8:
             for part in (digits, digits[:-4]):
                 if len(part) >= 6:
-                    found.append((re.compile(r"(?<!\d)" + flexible(part) + r"(?!\d)"), part))
+                    found.append((re.compile(r"(?<!\d)" + flexible(part, NUMBER_SEPARATOR) + r"(?!\d)"), part))
         return found
 
 

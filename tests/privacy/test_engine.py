@@ -170,6 +170,19 @@ def test_a_slow_recognizer_times_out(make_redactor: Any, nlp_engine: NerOnlyNlpE
     assert caught.value.limit_seconds == 0.05 and CARD not in str(caught.value)
 
 
+def test_a_result_that_arrives_after_the_limit_is_refused(
+    make_redactor: Any, nlp_engine: NerOnlyNlpEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wait for the worker can return late when the worker held the interpreter; the clock decides.
+    policy = make_policy(limits={"timeout_seconds": 0.5})
+    redactor = make_redactor(policy, analyzer=build_analyzer([card_recognizer()], nlp_engine=nlp_engine))
+    ticks = iter(range(0, 1000, 2))  # every reading of the clock is two seconds after the one before
+    monkeypatch.setattr("bot.privacy.engine.time.monotonic", lambda: float(next(ticks)))
+    with pytest.raises(RedactionTimeout) as caught:
+        redactor.redact(f"card {CARD}", "c1")
+    assert caught.value.limit_seconds == 0.5 and CARD not in str(caught.value)
+
+
 def test_text_that_is_not_a_string_is_refused(redactor: Redactor) -> None:
     with pytest.raises(RedactionError):
         redactor.redact(b"4111 1111 1111 1111", "c1")  # type: ignore[arg-type]
