@@ -9,7 +9,8 @@ PYTHONPATH, which counts every detection call (the spaCy and recognizer pass)
 in each server process by the place that asked: the channel gate, the NLU
 step, the tracker store, the event broker, the action server, the logs. Sends
 the end-to-end mix one message at a time (after a warm-up) and prints, per
-message, the calls and milliseconds each place spent. Writes
+message, the calls, how many of them the engine answered from its memory of
+texts it had already seen, and the milliseconds each place spent. Writes
 ``bench/results/where.json``. Only counts and times are recorded.
 """
 
@@ -38,13 +39,13 @@ DUMP_WAIT_S = 5.0  # the hook writes its counts every 2 s
 
 
 def read_counts(prefix: Path) -> Dict[str, List[float]]:
-    """Calls and seconds by place, summed over the server processes."""
+    """Calls, seconds and calls answered from memory by place, summed over the server processes."""
     total: Dict[str, List[float]] = {}
     for path in prefix.parent.glob(prefix.name + ".*"):
-        for place, (calls, seconds) in json.loads(path.read_text() or "{}").items():
-            entry = total.setdefault(place, [0, 0.0])
-            entry[0] += calls
-            entry[1] += seconds
+        for place, counted in json.loads(path.read_text() or "{}").items():
+            entry = total.setdefault(place, [0, 0.0, 0])
+            for index, figure in enumerate(counted):
+                entry[index] += figure
     return total
 
 
@@ -78,19 +79,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         finally:
             servers.stop(assistant)
     places = {}
-    for place, (calls, seconds) in after.items():
-        calls0, seconds0 = before.get(place, [0, 0.0])
+    for place, (calls, seconds, remembered) in after.items():
+        calls0, seconds0, remembered0 = before.get(place, [0, 0.0, 0])
         places[place] = {"calls_per_message": round((calls - calls0) / args.messages, 2),
+                         "remembered_per_message": round((remembered - remembered0) / args.messages, 2),
                          "ms_per_message": round((seconds - seconds0) * 1000 / args.messages, 2)}
     places = dict(sorted(places.items(), key=lambda item: -item[1]["ms_per_message"]))
     p50 = percentile(latencies, 0.5) * 1000
     print(f"{args.messages} messages one at a time; round trip p50 {p50:.0f} ms; load average "
           f"{machine['load_average']}\n")
-    print(f"{'place':<16} {'detections/msg':>14} {'ms/msg':>8}")
+    print(f"{'place':<16} {'calls/msg':>10} {'remembered':>11} {'ms/msg':>8}")
     for place, figures in places.items():
-        print(f"{place:<16} {figures['calls_per_message']:>14.2f} {figures['ms_per_message']:>8.1f}")
-    total = sum(f["ms_per_message"] for f in places.values())
-    print(f"{'all':<16} {sum(f['calls_per_message'] for f in places.values()):>14.2f} {total:>8.1f}")
+        print(f"{place:<16} {figures['calls_per_message']:>10.2f} {figures['remembered_per_message']:>11.2f} "
+              f"{figures['ms_per_message']:>8.1f}")
+    print(f"{'all':<16} {sum(f['calls_per_message'] for f in places.values()):>10.2f} "
+          f"{sum(f['remembered_per_message'] for f in places.values()):>11.2f} "
+          f"{sum(f['ms_per_message'] for f in places.values()):>8.1f}")
     document = {"benchmark": "where", "command": command_line(argv), "started": started_at, "finished": now(),
                 "machine": machine, "messages": args.messages, "round_trip_p50_ms": round(p50, 1),
                 "places": places}

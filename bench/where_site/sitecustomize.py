@@ -1,7 +1,8 @@
 """For ``bench/where.py`` only: count the redaction engine's detection calls in this process, by place.
 
-Put on PYTHONPATH with FINBOT_WHERE_OUT=<file>; every 2 seconds the counts and
-seconds spent, by the place in our code that asked, are written there as JSON.
+Put on PYTHONPATH with FINBOT_WHERE_OUT=<file>; every 2 seconds the calls, the
+seconds spent and how many calls the engine answered from its memory of texts
+it had seen, by the place in our code that asked, are written there as JSON.
 Only counts and times: never a text.
 """
 
@@ -40,15 +41,18 @@ def _install(out: str) -> None:
 
     def counted(self: Any, text: str) -> Any:
         began = time.perf_counter()
+        memory = getattr(self, "_detected", None)  # what the engine already found in a text it saw
+        remembered = memory is not None and isinstance(text, str) and memory.get(memory.digest(text)) is not None
         try:
             return detect(self, text)
         finally:
             spent = time.perf_counter() - began
             place = _place()
             with lock:
-                entry = counts.setdefault(place, [0, 0.0])
+                entry = counts.setdefault(place, [0, 0.0, 0])
                 entry[0] += 1
                 entry[1] += spent
+                entry[2] += int(remembered)
 
     engine.Redactor.detect = counted  # type: ignore[method-assign]
 

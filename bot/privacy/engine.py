@@ -105,6 +105,7 @@ def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
 MIN_REPEATED_CHARS = 4
 MAX_VAULT_PROBES = 1000
 MAX_ADMITTED = 50_000
+MAX_CACHED_CHARS = 2_000
 TRAILING_PLACEHOLDER = re.compile(r"(<[A-Z][A-Z0-9_]*?_\d+>)[\s.,;:!?)]*$")
 
 
@@ -137,6 +138,36 @@ def mask(value: str) -> str:
     return "*" * (len(value) - keep) + value[len(value) - keep:]
 
 
+class DigestMemory:
+    """A bounded, thread-safe map keyed by keyed digests of texts: what it was told, never the texts.
+
+    The key is random per process, so a digest says nothing outside it.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._key = os.urandom(32)
+        self._items: OrderedDict[bytes, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def digest(self, *parts: str) -> bytes:
+        return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16,
+                               key=self._key).digest()
+
+    def get(self, digest: bytes) -> Any:
+        with self._lock:
+            return self._items.get(digest)
+
+    def put(self, digest: bytes, value: Any) -> None:
+        if self.capacity <= 0:
+            return
+        with self._lock:
+            self._items[digest] = value
+            self._items.move_to_end(digest)
+            if len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+
 class Redactor:
     """Detects identifiers with Presidio and replaces them as the policy says."""
 
@@ -163,9 +194,10 @@ class Redactor:
         # Keyed digests of what this redactor admitted (a person's message, redacted with ``carry``): the
         # NLU step, the tracker store and the broker of the same process meet that exact text again, and
         # it is already as redacted as it can be (continuations included), so detection is skipped.
-        self._admitted: OrderedDict[bytes, None] = OrderedDict()
-        self._admitted_key = os.urandom(32)
-        self._admitted_lock = threading.Lock()
+        self._admitted = DigestMemory(MAX_ADMITTED)
+        # What detection found in a text (types and spans, never values), by the text's keyed digest. Detection
+        # depends on the text alone: the same bot reply or "what's my balance" in any conversation is found once.
+        self._detected = DigestMemory(self.policy.remembered_texts)
         # Detection runs in a worker so that a time limit can be enforced.
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
 
@@ -195,6 +227,11 @@ class Redactor:
             raise InputTooLarge(len(text), self.policy.max_chars)
         if not text.strip():
             return []
+        cacheable = len(text) <= MAX_CACHED_CHARS
+        digest = self._detected.digest(text) if cacheable else b""
+        known = self._detected.get(digest) if cacheable else None
+        if known is not None:
+            return list(known)
         limit = self.policy.timeout_seconds
         started = time.monotonic()
         future = self._workers.submit(self._detect, text)
@@ -212,6 +249,8 @@ class Redactor:
         # is refused too, so the limit holds however the threads were scheduled.
         if time.monotonic() - started > limit:
             raise RedactionTimeout(limit)
+        if cacheable:
+            self._detected.put(digest, tuple(found))
         return found
 
     def _detect(self, text: str) -> List[DetectedEntity]:
@@ -245,6 +284,8 @@ class Redactor:
         knows the message before this one passes it as ``after`` instead (as it
         was typed, or as this redactor redacted it).
         """
+        if not isinstance(text, str):
+            raise RedactionError(f"expected text, got {type(text).__name__}")
         if not carry and self._was_admitted(conversation, text):
             return Redaction(text)
         entities = self.detect(text)
@@ -269,22 +310,11 @@ class Redactor:
             self._admit(conversation, redacted.text)
         return redacted
 
-    def _admitted_digest(self, conversation: str, text: str) -> bytes:
-        return hashlib.blake2b(f"{conversation}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16,
-                               key=self._admitted_key).digest()
-
     def _admit(self, conversation: str, text: str) -> None:
-        digest = self._admitted_digest(conversation, text)
-        with self._admitted_lock:
-            self._admitted[digest] = None
-            self._admitted.move_to_end(digest)
-            if len(self._admitted) > MAX_ADMITTED:
-                self._admitted.popitem(last=False)
+        self._admitted.put(self._admitted.digest(conversation, text), True)
 
     def _was_admitted(self, conversation: str, text: str) -> bool:
-        digest = self._admitted_digest(conversation, text)
-        with self._admitted_lock:
-            return digest in self._admitted
+        return self._admitted.get(self._admitted.digest(conversation, text)) is not None
 
     def _carry_over(self, text: str, conversation: str, entities: List[DetectedEntity]) -> List[DetectedEntity]:
         """Add the continuation of an unfinished identifier; remember one this message leaves unfinished."""

@@ -44,6 +44,7 @@ class Policy:
     rules: Mapping[str, EntityRule]
     max_chars: int = 5000
     timeout_seconds: float = 2.0
+    remembered_texts: int = 20_000
     vault_ttl_seconds: int = 86400
     metadata_keys: FrozenSet[str] = field(default_factory=frozenset)
     source: str = "<policy>"
@@ -83,9 +84,10 @@ class Policy:
         default_action = _action(defaults.get("action", "placeholder"), source, "defaults.action")
 
         limits = _mapping(doc.get("limits", {}), source, "limits")
-        _only(limits, {"max_chars", "timeout_seconds"}, source, "limits")
+        _only(limits, {"max_chars", "timeout_seconds", "remembered_texts"}, source, "limits")
         max_chars = _positive(limits.get("max_chars", 5000), source, "limits.max_chars", int)
         timeout = _positive(limits.get("timeout_seconds", 2.0), source, "limits.timeout_seconds", float)
+        remembered = _count(limits.get("remembered_texts", 20_000), source, "limits.remembered_texts")
 
         vault = _mapping(doc.get("vault", {}), source, "vault")
         _only(vault, {"ttl_seconds"}, source, "vault")
@@ -113,7 +115,8 @@ class Policy:
             raise PolicyError(source, "metadata.allowed_keys", "must be a list of strings")
 
         return cls(
-            rules=rules, max_chars=max_chars, timeout_seconds=timeout, vault_ttl_seconds=ttl,
+            rules=rules, max_chars=max_chars, timeout_seconds=timeout, remembered_texts=remembered,
+            vault_ttl_seconds=ttl,
             metadata_keys=frozenset(keys), source=source,
         )
 
@@ -143,6 +146,12 @@ def _action(value: Any, source: str, key: str) -> Action:
     except ValueError:
         allowed = ", ".join(a.value for a in Action)
         raise PolicyError(source, key, f"unknown action {value!r} (allowed: {allowed})") from None
+
+
+def _count(value: Any, source: str, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PolicyError(source, key, f"must be a whole number, 0 or more, not {value!r}")
+    return value
 
 
 def _positive(value: Any, source: str, key: str, kind: type) -> Any:

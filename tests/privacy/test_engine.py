@@ -188,6 +188,48 @@ def test_text_that_is_not_a_string_is_refused(redactor: Redactor) -> None:
         redactor.redact(b"4111 1111 1111 1111", "c1")  # type: ignore[arg-type]
 
 
+# --------------------------------------------------------------------------- detection memory
+
+
+class CountingRecognizer(PatternRecognizer):
+    """The test card recognizer, counting the texts it was asked to look at."""
+
+    def __init__(self) -> None:
+        super().__init__("CREDIT_CARD", patterns=[Pattern("test card", r"\b4111(?:[ -]?\d{4}){3}\b", 0.9)])
+        self.calls = 0
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None,
+                regex_flags: Optional[int] = None) -> List[RecognizerResult]:
+        self.calls += 1
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)
+
+
+def test_a_text_seen_before_in_any_conversation_is_not_detected_again(
+    make_redactor: Any, nlp_engine: NerOnlyNlpEngine
+) -> None:
+    counting = CountingRecognizer()
+    redactor = make_redactor(analyzer=build_analyzer([counting], nlp_engine=nlp_engine))
+    text = f"card {CARD} please"
+    assert redactor.redact(OTHER_CARD, "c1").text == "<CREDIT_CARD_1>"
+    assert [redactor.redact(text, conversation).text for conversation in ("c1", "c2", "c1")] == [
+        "card <CREDIT_CARD_2> please", "card <CREDIT_CARD_1> please", "card <CREDIT_CARD_2> please"]
+    assert counting.calls == 2  # numbering is per conversation; what the text holds is not
+    assert CARD not in repr(list(redactor._detected._items.items()))  # spans and types only
+
+
+@pytest.mark.parametrize("size, remembered, calls", [(40, 0, 2), (2_100, 20_000, 2), (40, 20_000, 1)])
+def test_long_texts_and_a_policy_without_memory_detect_every_time(
+    make_redactor: Any, nlp_engine: NerOnlyNlpEngine, size: int, remembered: int, calls: int
+) -> None:
+    counting = CountingRecognizer()
+    policy = make_policy(limits={"remembered_texts": remembered})
+    redactor = make_redactor(policy, analyzer=build_analyzer([counting], nlp_engine=nlp_engine))
+    text = f"card {CARD} " + "x" * size
+    first, second = (redactor.redact(text, "c1").text for _ in range(2))
+    assert first == second and first.startswith("card <CREDIT_CARD_1> ")
+    assert counting.calls == calls
+
+
 # --------------------------------------------------------------------------- hidden characters
 
 

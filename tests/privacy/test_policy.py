@@ -40,6 +40,8 @@ def test_defaults_apply_to_entities_without_settings() -> None:
         ({"defaults": {"threshold": True}, "entities": {"PIN": {}}}, "defaults.threshold", "from 0 to 1"),
         ({"entities": {"PIN": {}}, "limits": {"timeout_seconds": 0}}, "limits.timeout_seconds", "positive"),
         ({"entities": {"PIN": {}}, "limits": {"max_chars": 10.5}}, "limits.max_chars", "whole number"),
+        ({"entities": {"PIN": {}}, "limits": {"remembered_texts": -1}}, "limits.remembered_texts", "0 or more"),
+        ({"entities": {"PIN": {}}, "limits": {"remembered_texts": True}}, "limits.remembered_texts", "0 or more"),
         ({"entities": {}}, "entities", "names no entity"),
         ({"version": 2, "entities": {"PIN": {}}}, "version", "unsupported version"),
         ({"entities": {"PIN": {}}, "metadata": {"allowed_keys": "locale"}}, "metadata.allowed_keys", "list"),
