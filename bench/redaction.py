@@ -101,7 +101,6 @@ def build_engines(use_vault: bool, var_dir: Path) -> Dict[str, Engine]:
     from bot.privacy.engine import Redactor
     from bot.privacy.evaluation import build_stock_analyzer
     from bot.privacy.nlp import load_spacy_model
-
     from bot.privacy.policy import Policy
 
     # The engine's own speed: every text is detected, even one the dev set or a later round repeats.

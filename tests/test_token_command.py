@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -91,3 +93,12 @@ def test_run_with_the_api_refuses_to_start_without_a_good_token(
     assert result.exit_code == 1 and "FINBOT_RASA_API_TOKEN" in result.output
     assert time.monotonic() - started < 10  # refused before training or starting anything
     assert not (root / "var").exists()
+
+
+def test_minting_a_token_does_not_load_the_privacy_engine() -> None:
+    # A bank's backend (and `finbot token`) imports the authentication alone: no Presidio, spaCy or Rasa.
+    heavy = "('presidio_analyzer', 'spacy', 'rasa', 'bot.privacy.engine')"
+    script = f"import sys, bot.channels.auth, bot.client; print(sorted(m for m in {heavy} if m in sys.modules))"
+    shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert shown.stdout.strip() == "[]"

@@ -44,6 +44,7 @@ from bot.channels.gate import PrivacyGate
 from bot.channels.idempotency import IdempotencyCache, IdempotencyConflict, Result, valid_key
 from bot.channels.privacy import conversation_lock, erase_conversation, privacy_report, report_json
 from bot.channels.rest import BadRequest
+from bot.faults.install import install_at_start
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class AppInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         app_routes = Blueprint(f"app_channel_{type(self).__name__}", __name__)
         guarded = self.gate.wrap(on_new_message)
+        install_at_start(app_routes)
 
         @app_routes.listener("before_server_start")
         async def harden(app: Any, _: Any) -> None:

@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.auth import AUTHENTICATED_PREFIX, is_reserved
 from bot.channels.gate import PrivacyGate
+from bot.faults.install import install_at_start
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ class RedactingRestInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"redacting_webhook_{type(self).__name__}", __name__)
         guarded = self.gate.wrap(on_new_message)
+        install_at_start(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

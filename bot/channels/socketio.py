@@ -35,6 +35,7 @@ from bot.channels.gate import PrivacyGate
 from bot.channels.privacy import conversation_lock, erase_conversation
 from bot.channels.rest import MAX_SENDER_CHARS, BadRequest
 from bot.channels.socketio_sessions import Sessions
+from bot.faults.install import install_at_start
 from bot.privacy.entities import ENTITY_KINDS
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ class RedactingSocketIOInput(SocketIOInput):
 
         guarded = self.gate.wrap(tell_kept)
         webhook = super().blueprint(guarded)
+        install_at_start(webhook)
         sio = self.sio
         assert sio is not None
         sessions = getattr(self, "sessions", None) or Sessions()

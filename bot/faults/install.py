@@ -1,10 +1,13 @@
 """Put the fault handling into a running Rasa server: every input channel passes its messages through it.
 
+Each redacting channel's blueprint calls ``install_at_start``: once the server
+has loaded its agent (Rasa loads it before the server starts), the agent's
+action calls are bounded and its tracker store fails closed, so Rasa's HTTP API
+(``--enable-api``) gets the same handling before any channel message.
 ``PrivacyGate.wrap`` (every channel's path into Rasa) wraps Rasa's
-``on_new_message`` with ``guard_messages``. Before the first message is
-handled, it bounds the action calls of the server's agent and makes its tracker
-store fail closed; for every message, it answers a tracker-store outage.
-Rasa's agent is only loaded once the server runs, hence the first message.
+``on_new_message`` with ``guard_messages``: it installs the handling into an
+agent that came later (a model replaced through the API), and answers a
+tracker-store outage for every message.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any, Optional
 import rasa
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.domain import Domain
-from sanic import Sanic
+from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
@@ -51,6 +54,21 @@ def install_fault_handling(agent: Any) -> None:
         logger.info("the tracker store fails closed: no in-memory fall-back")
 
 
+def ensure_installed(agent: Any) -> None:
+    """``install_fault_handling`` once per agent."""
+    if agent is not None and agent not in _installed:
+        install_fault_handling(agent)
+        _installed.add(agent)
+
+
+def install_at_start(blueprint: Blueprint) -> None:
+    """Install the fault handling into the server's agent as soon as the server has started."""
+
+    @blueprint.listener("after_server_start")
+    async def install(app: Any, _: Any) -> None:
+        ensure_installed(getattr(app.ctx, "agent", None))
+
+
 def running_agent() -> Optional[Any]:
     """The agent of the Rasa server running in this process, or None (not loaded yet, or no server)."""
     try:
@@ -67,10 +85,7 @@ def guard_messages(on_new_message: OnNewMessage) -> OnNewMessage:
     answered = answer_store_outages(on_new_message)
 
     async def guarded(message: UserMessage) -> Any:
-        agent = running_agent()
-        if agent is not None and agent not in _installed:
-            install_fault_handling(agent)
-            _installed.add(agent)
+        ensure_installed(running_agent())
         return await answered(message)
 
     return guarded

@@ -7,7 +7,8 @@ Knows nothing of Rasa. ``Redactor`` is the entry point::
     # 'my card is <CREDIT_CARD_1>'
 """
 
-from bot.privacy.engine import DetectedEntity, Redaction, Redactor, Replacement
+from typing import TYPE_CHECKING, Any
+
 from bot.privacy.errors import (
     InputTooLarge,
     PolicyError,
@@ -18,6 +19,9 @@ from bot.privacy.errors import (
     VaultKeyError,
 )
 from bot.privacy.policy import Action, Policy
+
+if TYPE_CHECKING:
+    from bot.privacy.engine import DetectedEntity, Redaction, Redactor, Replacement
 
 __all__ = [
     "Action",
@@ -34,3 +38,15 @@ __all__ = [
     "VaultError",
     "VaultKeyError",
 ]
+
+# The engine (Presidio and spaCy, seconds to load) is imported on first use: the keys, the errors and the
+# policy serve `finbot token` and the app channel's authentication without it.
+_ENGINE = {"DetectedEntity", "Redaction", "Redactor", "Replacement"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ENGINE:
+        from bot.privacy import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

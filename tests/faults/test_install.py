@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
+from sanic import Blueprint, Sanic
 
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV, BoundedActionEndpoint
-from bot.faults.install import install_fault_handling
+from bot.faults.install import install_at_start, install_fault_handling
 
 DOMAIN = Domain.from_dict({"slots": {"budget_income": {"type": "float", "mappings": [{"type": "from_text"}]}}})
 
 
-def agent_like(endpoint: EndpointConfig, store: TrackerStore) -> SimpleNamespace:
+class AgentLike(SimpleNamespace):
     """What Rasa's Agent holds that the installation touches: no model needed."""
-    return SimpleNamespace(action_endpoint=endpoint, processor=SimpleNamespace(action_endpoint=endpoint),
+
+    __hash__ = object.__hash__  # an agent is known by its identity, as Rasa's is
+
+
+def agent_like(endpoint: EndpointConfig, store: TrackerStore) -> AgentLike:
+    return AgentLike(action_endpoint=endpoint, processor=SimpleNamespace(action_endpoint=endpoint),
                            tracker_store=store, domain=DOMAIN)
 
 
@@ -44,3 +51,22 @@ def test_a_bad_timeout_setting_is_reported_and_the_default_used(
     install_fault_handling(agent)
     assert agent.action_endpoint.timeout_seconds == DEFAULT_TIMEOUT_SECONDS
     assert "'soon'" in caplog.text
+
+
+def test_the_handling_is_in_place_once_the_server_has_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before any channel message: Rasa's HTTP API (--enable-api) runs actions through the same agent.
+    monkeypatch.delenv(TIMEOUT_ENV, raising=False)
+    app = Sanic("fault_handling_at_start")
+    routes = Blueprint("channel_like", url_prefix="/webhooks/like")
+    install_at_start(routes)
+    app.blueprint(routes)
+    agent = agent_like(EndpointConfig("http://127.0.0.1:5055/webhook", timeout=3), InMemoryTrackerStore(DOMAIN))
+    app.ctx.agent = agent
+
+    async def started() -> None:  # what Sanic 21.12 does once its server is up (its listeners are signals)
+        app.signal_router.finalize()
+        await app._server_event("init", "after", loop=asyncio.get_running_loop())
+
+    asyncio.run(started())
+    assert isinstance(agent.action_endpoint, BoundedActionEndpoint) and agent.action_endpoint.timeout_seconds == 3
+    assert agent.processor.action_endpoint is agent.action_endpoint
