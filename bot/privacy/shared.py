@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from bot.privacy.errors import VaultError
 from bot.privacy.pending import CONTINUATION_SECONDS, Unfinished
-from bot.privacy.vault import create_tables
+from bot.privacy.vault import Tables
 
 MAX_ATTEMPTS = 20  # two servers' first use of one conversation's numbering at once: the second retries once
 PURGE_EVERY_SECONDS = 600.0
@@ -73,9 +73,9 @@ class SharedPlaceholderState:
         self._purged_at = 0.0
         try:
             self._engine = sa.create_engine(url, future=True)
-            create_tables(_METADATA, self._engine)
-        except sa.exc.SQLAlchemyError as error:
-            raise VaultError(f"the placeholder database is unavailable: {type(error).__name__}") from None
+        except sa.exc.SQLAlchemyError as error:  # a URL that cannot name a database: a setting to mend
+            raise VaultError(f"the placeholder database setting is wrong: {type(error).__name__}") from None
+        self._tables = Tables(_METADATA, self._engine, "the placeholder database")
 
     # PlaceholderIndex
 
@@ -201,6 +201,7 @@ class SharedPlaceholderState:
     @contextlib.contextmanager
     def _begin(self) -> Iterator[sa.engine.Connection]:
         """A transaction whose database errors become VaultError, without the statement's values."""
+        self._tables.ensure()
         try:
             with self._engine.begin() as db:
                 yield db

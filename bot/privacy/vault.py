@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,16 +50,43 @@ def create_tables(metadata: sa.MetaData, engine: sa.engine.Engine, attempts: int
     """``metadata``'s tables, created if missing, also when several servers start at once.
 
     PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one: the loser fails
-    with a unique violation (on pg_type) or "already exists". It then finds the tables on a retry.
+    with a unique violation (on pg_type) or "already exists"; SQLite's loser, with "already exists"
+    or "database is locked". It then finds the tables on a retry (a database that is down is
+    still down after the last one, a second later).
     """
     for attempt in range(attempts):
         try:
             metadata.create_all(engine)
             return
-        except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
             if attempt == attempts - 1:
                 raise
-            time.sleep(0.2 * (attempt + 1))
+            time.sleep(0.1 * (attempt + 1))
+
+
+class Tables:
+    """A database's tables, created on first use, and tried again on the next use after a failure.
+
+    A server starts while its database is down: what needs the database is refused
+    (VaultError, so the message fails closed) until the database is back.
+    """
+
+    def __init__(self, metadata: sa.MetaData, engine: sa.engine.Engine, what: str) -> None:
+        self._metadata, self._engine, self._what = metadata, engine, what
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def ensure(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            try:
+                create_tables(self._metadata, self._engine)
+            except sa.exc.SQLAlchemyError as error:
+                raise VaultError(f"{self._what} is unavailable: {type(error).__name__}") from None
+            self._ready = True
 
 
 @dataclass(frozen=True)
@@ -80,9 +108,9 @@ class Vault:
         self._ttl = ttl_seconds
         try:
             self._engine = sa.create_engine(url, future=True)
-            create_tables(_METADATA, self._engine)
-        except sa.exc.SQLAlchemyError as error:
-            raise VaultError(f"the vault database is unavailable: {type(error).__name__}") from None
+        except sa.exc.SQLAlchemyError as error:  # a URL that cannot name a database: a setting to mend
+            raise VaultError(f"the vault database setting is wrong: {type(error).__name__}") from None
+        self._tables = Tables(_METADATA, self._engine, "the vault database")
 
     @classmethod
     def for_project(cls, var_dir: Path, ttl_seconds: float = 86400.0) -> Vault:
@@ -201,6 +229,7 @@ class Vault:
         return f"{conversation}\0{placeholder}".encode()
 
     def _begin(self) -> _Transaction:
+        self._tables.ensure()
         return _Transaction(self._engine)
 
 

@@ -159,3 +159,30 @@ def test_tables_created_by_another_server_at_the_same_moment_are_found_on_a_retr
     metadata.create_all = lose_the_race_once  # type: ignore[method-assign]
     create_tables(metadata, engine)
     assert len(tries) == 2 and sa.inspect(engine).has_table("t")
+
+
+def test_a_database_that_is_down_at_start_is_refused_until_it_is_back(tmp_path: Path) -> None:
+    # The server starts; what needs the vault or the shared numbering fails closed; then the database returns.
+    from bot.privacy.shared import SharedPlaceholderState
+    from bot.privacy.vault import Vault
+
+    home = tmp_path / "not-yet"  # SQLite cannot open a file in a folder that does not exist
+    vault = Vault(f"sqlite:///{home / 'vault.db'}", b"v" * 32)
+    shared = SharedPlaceholderState(f"sqlite:///{home / 'numbers.db'}")
+    with pytest.raises(VaultError, match="unavailable"):
+        vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
+    with pytest.raises(VaultError, match="unavailable"):
+        shared.number("c1", "CREDIT_CARD", "fingerprint")
+    home.mkdir()
+    assert vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
+    assert vault.reveal("c1", "<CREDIT_CARD_1>", "check the card") == CARD
+    assert shared.number("c1", "CREDIT_CARD", "fingerprint") == 1
+    vault.close()
+    shared.close()
+
+
+def test_a_database_url_that_names_no_database_is_a_clear_error_at_start(tmp_path: Path) -> None:
+    from bot.privacy.vault import Vault
+
+    with pytest.raises(VaultError, match="setting is wrong"):
+        Vault("notadatabase://nowhere", b"v" * 32)
