@@ -74,7 +74,7 @@ browser:
 	scripts/ensure-chromium.sh
 
 test: setup lint validate browser
-	$(PY) -m pytest -m "not services" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not services" --durations=25 $(PYTEST_ARGS)
 
 test-services: setup
 	$(PY) -m pytest -m services $(PYTEST_ARGS)

@@ -206,10 +206,14 @@ def where_section(result: Optional[Dict[str, Any]]) -> List[str]:
              f"The redaction engine's detection calls (the recognizers and spaCy pass) counted in both server "
              f"processes by the place that asked, over {result['messages']} messages of the end-to-end mix sent "
              f"one at a time (round trip p50 {fmt(result['round_trip_p50_ms'])} ms in that run). Time is wall "
-             "time inside the call, so it includes waiting for a processor on a busy machine.", ""]
+             "time inside the call, so it includes waiting for a processor on a busy machine. \"From memory\" "
+             "counts the calls the engine answered from what it found in the same text before (in any "
+             "conversation; `limits.remembered_texts` in the policy): bot replies, and questions such as "
+             "\"what's my balance\", come back again and again.", ""]
     places = result["places"]
-    lines += table(["place", "detections per message", "ms per message"], [
-        [place, fmt(f["calls_per_message"], 2), fmt(f["ms_per_message"], 1)] for place, f in places.items()])
+    lines += table(["place", "detection calls per message", "of them from memory", "ms per message"], [
+        [place, fmt(f["calls_per_message"], 2), fmt(f.get("remembered_per_message"), 2), fmt(f["ms_per_message"], 1)]
+        for place, f in places.items()])
     lines += ["", f"Command: `{result['command']}`", ""]
     return lines
 

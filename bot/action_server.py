@@ -4,7 +4,8 @@
 
 - every action call is scrubbed (tracker events, latest message, slots) before
   any action code or log sees it, so even a message that entered through
-  plain ``rasa shell`` reaches actions as placeholders;
+  plain ``rasa shell`` reaches actions as placeholders: by the Rasa server that
+  sent it, when it sealed the call (bot.action_calls), else here;
 - an unexpected error answers a short JSON error, never the request body
   (rasa-sdk's own handler returns the whole tracker);
 - every log record of the process is redacted (see bot.logs).
@@ -18,7 +19,7 @@ import json
 import logging
 import os
 import zlib
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
@@ -28,8 +29,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.action_calls import SEAL_HEADER, is_sealed, scrub_action_call, seal_key
 from bot.faults.deadline import DEADLINE_HEADER, DeadlinePassed, before_deadline, parse_deadline
-from bot.runtime import shared_redactor, without_vault
+from bot.runtime import redaction_disabled, shared_redactor, without_vault
 from bot.stores.scrub import EventScrubber
 from bot.stores.tracker_store import scrubber_for
 
@@ -40,15 +42,6 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 # and every call as the action code sees it (scrubbed) to the second one.
 RECORD_ENV = "FINBOT_RECORD_ACTION_REQUESTS"
 RECORD_CALLS_ENV = "FINBOT_RECORD_ACTION_CALLS"
-
-
-def scrub_action_call(call: Dict[str, Any], scrubber: EventScrubber) -> Dict[str, Any]:
-    """The action call with its tracker redacted; the domain (our own responses) is left as it is."""
-    tracker = call.get("tracker")
-    if isinstance(tracker, dict):
-        conversation = str(tracker.get("sender_id") or call.get("sender_id") or "")
-        call = {**call, "tracker": scrubber.event(tracker, conversation)}
-    return call
 
 
 class CallRecorder:
@@ -75,18 +68,22 @@ class CallRecorder:
             sink.write(json.dumps({**call, "tracker": tracker}) + "\n")
 
 
-def parse_call(request: Request) -> Optional[Dict[str, Any]]:
+def parse_call(request: Request) -> Tuple[bytes, Optional[Dict[str, Any]]]:
+    """The body (decompressed) and the call it holds, or None if it is not a JSON object."""
     body = request.body or b""
     if len(body) > MAX_BODY_BYTES:
-        return None
+        return body, None
     if request.headers.get("Content-Encoding") == "deflate":
         body = zlib.decompress(body, bufsize=MAX_BODY_BYTES)
     call = json.loads(body)
-    return call if isinstance(call, dict) else None
+    return body, call if isinstance(call, dict) else None
 
 
-def create_app(action_package: str, scrubber: EventScrubber) -> Sanic:
-    """The action server's Sanic app: rasa-sdk's executor behind our scrubbing and error handling."""
+def create_app(action_package: str, scrubber: EventScrubber, key: Optional[bytes] = None) -> Sanic:
+    """The action server's Sanic app: rasa-sdk's executor behind our scrubbing and error handling.
+
+    A call sealed under ``key`` (see bot.action_calls) was scrubbed by the Rasa server that sent it.
+    """
     app = Sanic("finbot_actions", configure_logging=False)
     executor = ActionExecutor()
     executor.register_package(action_package)
@@ -107,13 +104,14 @@ def create_app(action_package: str, scrubber: EventScrubber) -> Sanic:
             with open(record, "ab") as sink:
                 sink.write((request.body or b"") + b"\n")
         try:
-            call = parse_call(request)
+            body, call = parse_call(request)
         except (ValueError, zlib.error):
             call = None
         if call is None:
             return response.json({"error": "the body must be a JSON object (at most 8 MB)"}, status=400)
         utils.check_version_compatibility(call.get("version"))
-        call = scrub_action_call(call, scrubber)
+        if key is None or not is_sealed(body, request.headers.get(SEAL_HEADER), key):
+            call = scrub_action_call(call, scrubber)
         if recorder is not None:
             recorder.record(call)
         try:
@@ -158,7 +156,7 @@ def main(argv: Optional[list] = None) -> None:
     # original: only the conversation's own redaction (channel, NLU step) writes to the vault.
     redactor = without_vault(shared_redactor())
     scrubber = scrubber_for(redactor)
-    app = create_app(args.actions, scrubber)
+    app = create_app(args.actions, scrubber, None if redaction_disabled() else seal_key())
     logger.info("action server listening on http://%s:%s", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)
 

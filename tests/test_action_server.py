@@ -14,6 +14,7 @@ from typing import Any, Iterator, Tuple
 
 import pytest
 
+from bot.action_calls import SEAL_HEADER, seal, seal_key
 from tests.support.servers import ROOT, free_port
 
 CARD = "4111 1111 1111 1111"
@@ -93,3 +94,30 @@ def test_bad_bodies_get_a_clear_error(action_server: Tuple[str, Path], body: byt
 def test_unknown_action_is_404(action_server: Tuple[str, Path]) -> None:
     status, answer = post(action_server[0], call("action_missing", "hi"))
     assert status == 404 and answer["action_name"] == "action_missing"
+
+
+def post_sealed(url: str, body: bytes, mark: str) -> Tuple[int, Any]:
+    request = urllib.request.Request(url + "/webhook", data=body,
+                                     headers={"Content-Type": "application/json", SEAL_HEADER: mark})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return answer.status, json.loads(answer.read())
+
+
+def test_a_call_sealed_by_a_rasa_server_holding_the_key_is_used_as_it_was_sent(
+    action_server: Tuple[str, Path]
+) -> None:
+    # The Rasa server scrubbed it already (bot.action_calls): the action server does not do it again.
+    url, tmp = action_server
+    body = call("action_echo", f"my card is {CARD}")
+    status, result = post_sealed(url, body, seal(body, seal_key(tmp / "var")))
+    assert status == 200 and json.loads(result["responses"][0]["text"])["text"] == f"my card is {CARD}"
+
+
+@pytest.mark.parametrize("forged", ["another body", "another key", "no seal"])
+def test_a_call_without_a_valid_seal_is_scrubbed_here(action_server: Tuple[str, Path], forged: str) -> None:
+    url, tmp = action_server
+    body = call("action_echo", f"my card is {CARD}")
+    mark = {"another body": seal(body + b" ", seal_key(tmp / "var")), "another key": seal(body, b"k" * 32),
+            "no seal": ""}[forged]
+    status, result = post_sealed(url, body, mark)
+    assert status == 200 and json.loads(result["responses"][0]["text"])["text"] == "my card is <CREDIT_CARD_1>"

@@ -16,10 +16,12 @@ import time
 from typing import Any, Dict, List
 
 # The place is the first of these, in this order, found anywhere up the stack: a log record made while
-# the store saves is the logs' cost; the action server and the broker use the tracker store's scrubber.
+# the store saves is the logs' cost; the action server, the Rasa server's scrubbing of the action calls it
+# sends, and the broker use the tracker store's scrubber.
 # The channel gate is not looked for: all of a message's handling runs inside it. Its own redaction runs
 # in an executor thread, with none of these above it.
-PLACES = (("runtime.py", "logs"), ("action_server.py", "action server"), ("broker.py", "event broker"),
+PLACES = (("runtime.py", "logs"), ("action_server.py", "action server"), ("action_calls.py", "action calls"),
+          ("broker.py", "event broker"),
           ("nlu_redacting.py", "NLU step"), ("console_guard.py", "console"), ("tracker_store.py", "tracker store"))
 
 

@@ -37,7 +37,7 @@ import logging
 import os
 import time
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 from rasa.shared.core.constants import REQUESTED_SLOT
@@ -45,6 +45,7 @@ from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
+from bot.action_calls import SEAL_HEADER
 from bot.faults.deadline import DEADLINE_HEADER
 from bot.faults.replies import ACTION_UNAVAILABLE
 
@@ -56,6 +57,7 @@ LISTEN = "action_listen"
 MAX_TRACKED_TURNS = 4096
 
 Turn = Tuple[str, float]
+Sealer = Callable[[Dict[str, Any]], Tuple[bytes, str]]  # a call -> (its scrubbed JSON body, the body's seal)
 
 
 def action_timeout(configured: Any = None) -> float:
@@ -108,16 +110,19 @@ class BoundedActionEndpoint(EndpointConfig):
         *args: Any,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         slots: Sequence[Slot] = (),
+        sealer: Optional[Sealer] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.timeout_seconds = float(timeout_seconds)
         self.slots = list(slots)  # the domain's slots: to compute their values before a message
+        self.sealer = sealer  # scrubs and seals each call's body (bot.action_calls), if the server redacts
         self._failed = _FailedTurns()
 
     @classmethod
     def wrapping(
-        cls, endpoint: EndpointConfig, timeout_seconds: Optional[float] = None, slots: Sequence[Slot] = ()
+        cls, endpoint: EndpointConfig, timeout_seconds: Optional[float] = None, slots: Sequence[Slot] = (),
+        sealer: Optional[Sealer] = None,
     ) -> BoundedActionEndpoint:
         """``endpoint``'s URL, headers, authentication and settings, bounded.
 
@@ -127,11 +132,11 @@ class BoundedActionEndpoint(EndpointConfig):
         seconds = timeout_seconds if timeout_seconds is not None else action_timeout(configured)
         return cls(
             endpoint.url, endpoint.params, endpoint.headers, endpoint.basic_auth, endpoint.token,
-            endpoint.token_name, endpoint.cafile, timeout_seconds=seconds, slots=slots, **settings,
+            endpoint.token_name, endpoint.cafile, timeout_seconds=seconds, slots=slots, sealer=sealer, **settings,
         )
 
     def copy(self) -> BoundedActionEndpoint:
-        return BoundedActionEndpoint.wrapping(self, self.timeout_seconds, self.slots)
+        return BoundedActionEndpoint.wrapping(self, self.timeout_seconds, self.slots, self.sealer)
 
     async def request(
         self,
@@ -157,6 +162,7 @@ class BoundedActionEndpoint(EndpointConfig):
         deadline = time.time() + self.timeout_seconds
         kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout_seconds)
         kwargs["headers"] = {**(kwargs.get("headers") or {}), DEADLINE_HEADER: f"{deadline:.3f}"}
+        self._seal(call, kwargs)
         try:
             # wait_for as well: aiohttp's timeout does not cover every step (e.g. a stalled DNS lookup).
             result = await asyncio.wait_for(
@@ -179,6 +185,19 @@ class BoundedActionEndpoint(EndpointConfig):
         )
         self._failed.add(turn)
         return self.fallback(call)
+
+    def _seal(self, call: Dict[str, Any], kwargs: Dict[str, Any]) -> None:
+        """Send the call scrubbed and sealed; unsealed, as it is, if that fails (the action server scrubs it)."""
+        if self.sealer is None:
+            return
+        try:
+            body, mark = self.sealer(call)
+        except Exception as error:  # e.g. the vault database is down: the action server scrubs without it
+            logger.warning("an action call could not be scrubbed before sending (%s)", type(error).__name__)
+            return
+        kwargs.pop("json", None)
+        kwargs["data"] = body
+        kwargs["headers"][SEAL_HEADER] = mark
 
     def fallback(self, call: Dict[str, Any]) -> Dict[str, Any]:
         """The answer for a failed call: the reply (unless this turn has it), this turn's slots back as they

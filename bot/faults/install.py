@@ -22,8 +22,12 @@ from rasa.shared.core.domain import Domain
 from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
+from bot.action_calls import CallSealer, seal_key
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
 from bot.faults.stores import OnNewMessage, answer_store_outages, fail_closed
+from bot.privacy.errors import PrivacyError
+from bot.runtime import redaction_disabled
+from bot.stores.scrub import EventScrubber
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +43,12 @@ def install_fault_handling(agent: Any) -> None:
     if endpoint is not None and not isinstance(endpoint, BoundedActionEndpoint):
         domain = getattr(agent, "domain", None)
         slots = domain.slots if isinstance(domain, Domain) else []
+        sealer = call_sealer(getattr(agent, "tracker_store", None))
         try:
-            bounded = BoundedActionEndpoint.wrapping(endpoint, slots=slots)
+            bounded = BoundedActionEndpoint.wrapping(endpoint, slots=slots, sealer=sealer)
         except ValueError as error:  # a bad setting must not stop every message: say so, use the default
             logger.error("%s; using %g s", error, DEFAULT_TIMEOUT_SECONDS)
-            bounded = BoundedActionEndpoint.wrapping(endpoint, DEFAULT_TIMEOUT_SECONDS, slots)
+            bounded = BoundedActionEndpoint.wrapping(endpoint, DEFAULT_TIMEOUT_SECONDS, slots, sealer)
         # The processor got the endpoint when the model was loaded; a model loaded later takes the agent's.
         agent.action_endpoint = bounded
         if getattr(agent, "processor", None) is not None:
@@ -52,6 +57,20 @@ def install_fault_handling(agent: Any) -> None:
     store = getattr(agent, "tracker_store", None)
     if store is not None and fail_closed(store):
         logger.info("the tracker store fails closed: no in-memory fall-back")
+
+
+def call_sealer(store: Any) -> Optional[CallSealer]:
+    """What scrubs and seals the action calls (bot.action_calls): the redacting tracker store's scrubber,
+    if the server has one and redaction is on; else None, and the action server scrubs each call itself."""
+    inner = getattr(store, "_tracker_store", store)  # Rasa wraps the configured store in a FailSafeTrackerStore
+    scrubber = getattr(inner, "scrubber", None)
+    if not isinstance(scrubber, EventScrubber) or redaction_disabled():
+        return None
+    try:
+        return CallSealer(scrubber, seal_key())
+    except PrivacyError as error:
+        logger.error("action calls are not sealed (%s): the action server scrubs them", type(error).__name__)
+        return None
 
 
 def ensure_installed(agent: Any) -> None:

@@ -30,9 +30,11 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.action_calls import SEAL_HEADER, CallSealer, is_sealed
 from bot.faults import ACTION_UNAVAILABLE
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV, BoundedActionEndpoint, action_timeout
 from bot.faults.deadline import DEADLINE_HEADER
+from bot.privacy.errors import VaultError
 from tests.support.servers import free_port
 
 DOMAIN = Domain.from_dict({
@@ -268,3 +270,46 @@ def test_a_timeout_that_is_not_a_positive_number_is_refused(value: str, monkeypa
     monkeypatch.setenv(TIMEOUT_ENV, value)
     with pytest.raises(ValueError):
         action_timeout()
+
+
+class Scrubbing:
+    """A stand-in for the tracker store's scrubber: it hides the text "3000", everywhere in the tracker."""
+
+    def event(self, tracker: Dict[str, Any], conversation: str) -> Dict[str, Any]:
+        return json.loads(json.dumps(tracker).replace('"3000"', '"<AMOUNT_1>"'))
+
+
+def test_a_sealed_call_is_sent_scrubbed_with_the_seal_of_exactly_that_body() -> None:
+    received: List[Tuple[bytes, Optional[str]]] = []
+
+    async def keep(request: web.Request) -> web.StreamResponse:
+        received.append((await request.read(), request.headers.get(SEAL_HEADER)))
+        return web.json_response({"events": [], "responses": []})
+
+    async def scenario(server: ActionServer) -> None:
+        sealer = CallSealer(Scrubbing(), b"s" * 32)  # type: ignore[arg-type]
+        await run_action("action_show_balance", BoundedActionEndpoint(server.url, sealer=sealer), half_filled_form())
+
+    asyncio.run(serving(keep, scenario))
+    [(body, mark)] = received
+    assert b'"3000"' not in body and b"<AMOUNT_1>" in body and json.loads(body)["next_action"] == "action_show_balance"
+    assert is_sealed(body, mark, b"s" * 32) and not is_sealed(body, mark, b"t" * 32)
+
+
+def test_a_call_that_cannot_be_scrubbed_goes_unsealed_for_the_action_server_to_scrub() -> None:
+    received: List[Tuple[bytes, Optional[str]]] = []
+
+    async def keep(request: web.Request) -> web.StreamResponse:
+        received.append((await request.read(), request.headers.get(SEAL_HEADER)))
+        return web.json_response({"events": [], "responses": []})
+
+    def failing(call: Dict[str, Any]) -> Tuple[bytes, str]:
+        raise VaultError("the vault database is unavailable: OperationalError")
+
+    async def scenario(server: ActionServer) -> List[Event]:
+        endpoint = BoundedActionEndpoint(server.url, sealer=failing)
+        return await run_action("action_show_balance", endpoint, half_filled_form())
+
+    events = asyncio.run(serving(keep, scenario))
+    [(body, mark)] = received
+    assert mark is None and json.loads(body)["next_action"] == "action_show_balance" and events == []
