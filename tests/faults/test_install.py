@@ -56,7 +56,7 @@ def test_a_bad_timeout_setting_is_reported_and_the_default_used(
 def test_the_handling_is_in_place_once_the_server_has_started(monkeypatch: pytest.MonkeyPatch) -> None:
     # Before any channel message: Rasa's HTTP API (--enable-api) runs actions through the same agent.
     monkeypatch.delenv(TIMEOUT_ENV, raising=False)
-    app = Sanic("fault_handling_at_start")
+    app = Sanic("fault_handling_at_start", configure_logging=False)  # leave the process's loggers alone
     routes = Blueprint("channel_like", url_prefix="/webhooks/like")
     install_at_start(routes)
     app.blueprint(routes)

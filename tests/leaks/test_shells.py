@@ -39,6 +39,13 @@ pytestmark = pytest.mark.servers
 
 CANARIES = generate()
 MESSAGES = [message for canary in CANARIES for message in canary.messages]
+# Rasa reads a conversation back from the tracker store for every message, replaying all the events of its
+# session: 250 messages in one session made each console's last messages slow. So every 20 canaries (never
+# between the two halves of a split one) each console starts a new session, as a long-lived client would.
+NEW_SESSION = "/session_start"
+CANARIES_PER_SESSION = 20
+TYPED = [message for index, canary in enumerate(CANARIES)
+         for message in ([NEW_SESSION] if index and index % CANARIES_PER_SESSION == 0 else []) + canary.messages]
 RASA = Path(sys.executable).with_name("rasa")
 FINBOT = Path(sys.executable).with_name("finbot")
 
@@ -81,10 +88,12 @@ class Session:
 
 
 def type_all(console: Console, messages: List[str]) -> Session:
+    """Type ``messages``; the session's replies are those to the canary messages, in order."""
     try:
-        return Session(console, [console.say(message, timeout=120) for message in messages])
+        replies = [console.say(message, timeout=120) for message in messages]
     finally:
         console.close()
+    return Session(console, [reply for message, reply in zip(messages, replies) if message != NEW_SESSION])
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +109,7 @@ def shells(assistant: RunningAssistant) -> Dict[str, Session]:
         "--debug", "--log-file", str(assistant.var_dir / "logs" / "rasa-shell.log"), "--port", str(free_port()),
     ], ROOT, console_env(assistant), assistant.var_dir.parent / "rasa-shell.txt")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        typed = {name: pool.submit(type_all, console, MESSAGES)
+        typed = {name: pool.submit(type_all, console, TYPED)
                  for name, console in (("finbot shell", finbot), ("rasa shell", rasa))}
         return {name: future.result() for name, future in typed.items()}
 
@@ -141,6 +150,15 @@ def test_no_sink_holds_any_canary_after_both_shells(
     assert len(found["action calls"]) > 0, "the action server was never called"
     hits = search(found, CANARIES)
     assert hits == [], f"{len(hits)} leaks: {hits[:20]}"
+
+
+def test_each_shell_started_a_new_session_every_so_often(
+    assistant: RunningAssistant, shells: Dict[str, Session]
+) -> None:
+    with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
+        rows = db.execute("SELECT sender_id, count(*) FROM events WHERE type_name = 'session_started' "
+                          "GROUP BY sender_id").fetchall()
+    assert sorted(n for _, n in rows if n > 1)[-2:] == [TYPED.count(NEW_SESSION) + 1] * 2, rows
 
 
 def test_both_shells_conversations_are_stored_with_placeholders(
