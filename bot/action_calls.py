@@ -42,7 +42,9 @@ def seal(body: bytes, key: bytes) -> str:
 
 def is_sealed(body: bytes, header: Optional[str], key: bytes) -> bool:
     """Whether ``header`` is the seal of exactly ``body`` under ``key``."""
-    return bool(header) and hmac.compare_digest(seal(body, key), str(header).strip())
+    if not header:
+        return False
+    return hmac.compare_digest(seal(body, key).encode("ascii"), str(header).strip().encode("utf-8", "replace"))
 
 
 def scrub_action_call(call: Dict[str, Any], scrubber: EventScrubber) -> Dict[str, Any]:

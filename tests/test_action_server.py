@@ -113,11 +113,11 @@ def test_a_call_sealed_by_a_rasa_server_holding_the_key_is_used_as_it_was_sent(
     assert status == 200 and json.loads(result["responses"][0]["text"])["text"] == f"my card is {CARD}"
 
 
-@pytest.mark.parametrize("forged", ["another body", "another key", "no seal"])
+@pytest.mark.parametrize("forged", ["another body", "another key", "no seal", "not ascii"])
 def test_a_call_without_a_valid_seal_is_scrubbed_here(action_server: Tuple[str, Path], forged: str) -> None:
     url, tmp = action_server
     body = call("action_echo", f"my card is {CARD}")
     mark = {"another body": seal(body + b" ", seal_key(tmp / "var")), "another key": seal(body, b"k" * 32),
-            "no seal": ""}[forged]
+            "no seal": "", "not ascii": "sc\u00e9ll\u00e9"}[forged]
     status, result = post_sealed(url, body, mark)
     assert status == 200 and json.loads(result["responses"][0]["text"])["text"] == "my card is <CREDIT_CARD_1>"

@@ -25,7 +25,6 @@ from sanic.exceptions import SanicException
 from bot.action_calls import CallSealer, seal_key
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
 from bot.faults.stores import OnNewMessage, answer_store_outages, fail_closed
-from bot.privacy.errors import PrivacyError
 from bot.runtime import redaction_disabled
 from bot.stores.scrub import EventScrubber
 
@@ -68,7 +67,7 @@ def call_sealer(store: Any) -> Optional[CallSealer]:
         return None
     try:
         return CallSealer(scrubber, seal_key())
-    except PrivacyError as error:
+    except Exception as error:  # no key to read (a folder not writable, ...): the action server scrubs each call
         logger.error("action calls are not sealed (%s): the action server scrubs them", type(error).__name__)
         return None
 

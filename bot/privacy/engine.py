@@ -156,7 +156,10 @@ class DigestMemory:
 
     def get(self, digest: bytes) -> Any:
         with self._lock:
-            return self._items.get(digest)
+            value = self._items.get(digest)
+            if value is not None:
+                self._items.move_to_end(digest)  # the least recently used goes first
+            return value
 
     def put(self, digest: bytes, value: Any) -> None:
         if self.capacity <= 0:
@@ -195,8 +198,10 @@ class Redactor:
         # NLU step, the tracker store and the broker of the same process meet that exact text again, and
         # it is already as redacted as it can be (continuations included), so detection is skipped.
         self._admitted = DigestMemory(MAX_ADMITTED)
-        # What detection found in a text (types and spans, never values), by the text's keyed digest. Detection
-        # depends on the text alone: the same bot reply or "what's my balance" in any conversation is found once.
+        # Texts in which detection found nothing, by keyed digest: detection depends on the text alone, so the
+        # same bot reply (placeholders are no finding) or "what's my balance" in any conversation is read once.
+        # A text with a finding is not kept: it belongs to one conversation, and how fast another conversation
+        # is answered must not tell whether anyone typed it.
         self._detected = DigestMemory(self.policy.remembered_texts)
         # Detection runs in a worker so that a time limit can be enforced.
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
@@ -229,9 +234,8 @@ class Redactor:
             return []
         cacheable = len(text) <= MAX_CACHED_CHARS
         digest = self._detected.digest(text) if cacheable else b""
-        known = self._detected.get(digest) if cacheable else None
-        if known is not None:
-            return list(known)
+        if cacheable and self._detected.get(digest) is not None:
+            return []
         limit = self.policy.timeout_seconds
         started = time.monotonic()
         future = self._workers.submit(self._detect, text)
@@ -249,8 +253,8 @@ class Redactor:
         # is refused too, so the limit holds however the threads were scheduled.
         if time.monotonic() - started > limit:
             raise RedactionTimeout(limit)
-        if cacheable:
-            self._detected.put(digest, tuple(found))
+        if cacheable and not found:
+            self._detected.put(digest, ())
         return found
 
     def _detect(self, text: str) -> List[DetectedEntity]:

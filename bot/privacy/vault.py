@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
@@ -58,10 +58,15 @@ def create_tables(metadata: sa.MetaData, engine: sa.engine.Engine, attempts: int
         try:
             metadata.create_all(engine)
             return
-        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
-            if attempt == attempts - 1:
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError) as error:
+            lost_a_race = not isinstance(error, sa.exc.OperationalError) or any(
+                words in str(error.orig).lower() for words in ("already exists", "locked"))
+            if attempt == attempts - 1 or not lost_a_race:  # a database that is down: at once
                 raise
             time.sleep(0.1 * (attempt + 1))
+
+
+RETRY_PAUSE_SECONDS = 2.0
 
 
 class Tables:
@@ -74,6 +79,7 @@ class Tables:
     def __init__(self, metadata: sa.MetaData, engine: sa.engine.Engine, what: str) -> None:
         self._metadata, self._engine, self._what = metadata, engine, what
         self._ready = False
+        self._failed: Optional[Tuple[float, str]] = None  # when the last try failed, and how
         self._lock = threading.Lock()
 
     def ensure(self) -> None:
@@ -82,9 +88,14 @@ class Tables:
         with self._lock:
             if self._ready:
                 return
+            # Every message asks while the database is down: one try per pause, not one (and a connection
+            # timeout) per message, each holding this lock.
+            if self._failed is not None and time.monotonic() - self._failed[0] < RETRY_PAUSE_SECONDS:
+                raise VaultError(f"{self._what} is unavailable: {self._failed[1]}")
             try:
                 create_tables(self._metadata, self._engine)
             except sa.exc.SQLAlchemyError as error:
+                self._failed = (time.monotonic(), type(error).__name__)
                 raise VaultError(f"{self._what} is unavailable: {type(error).__name__}") from None
             self._ready = True
 

@@ -67,6 +67,9 @@ def test_the_handling_is_in_place_once_the_server_has_started(monkeypatch: pytes
         app.signal_router.finalize()
         await app._server_event("init", "after", loop=asyncio.get_running_loop())
 
-    asyncio.run(started())
+    try:
+        asyncio.run(started())
+    finally:
+        Sanic._app_registry.pop(app.name, None)  # no second app holding an agent for running_agent() to see
     assert isinstance(agent.action_endpoint, BoundedActionEndpoint) and agent.action_endpoint.timeout_seconds == 3
     assert agent.processor.action_endpoint is agent.action_endpoint

@@ -20,9 +20,10 @@ from stdnum.us import rtn
 SEPARATORS = re.compile(r"[\s.\-/()]")
 NOT_ALNUM = re.compile(r"[\W_]+")
 ANY_SEPARATOR = r"[\W_]{0,3}"
-# Between the digits of a number: no identifier is written with a colon or a comma, and a log line's
-# time ("10:16:28,123") would otherwise read as the first six digits of a canary typed at that second.
-NUMBER_SEPARATOR = r"[^\w:,]{0,3}"
+# Between the digits of a number: no identifier is written with a colon, and a log line's time
+# ("10:16:28") would otherwise read as the first six digits of a canary typed at that second.
+# A comma stays: an amount ("1,016,281,234.00") can echo a number.
+NUMBER_SEPARATOR = r"[^\w:]{0,3}"
 
 
 def flexible(value: str, separator: str = ANY_SEPARATOR) -> str:
@@ -48,7 +49,7 @@ class Canary:
     def patterns(self) -> List[Tuple[Pattern[str], str]]:
         """How a leak would look in a lower-cased sink, in any normalised form, each with its needle.
 
-        Long numbers: their digits in order, any separators but a colon or a comma
+        Long numbers: their digits in order, any separators but a colon
         between, not inside a longer run of digits; also all but the last 4 digits. Values with letters:
         their letters and digits in order. Short numbers (a PIN) only with their cue.
         The needle is what any match must contain once the sink is compacted

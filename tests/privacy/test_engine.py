@@ -8,6 +8,7 @@ engine on two small pattern recognizers of their own (a fake CREDIT_CARD for
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any, List, Optional
 
 import pytest
@@ -176,8 +177,8 @@ def test_a_result_that_arrives_after_the_limit_is_refused(
     # The wait for the worker can return late when the worker held the interpreter; the clock decides.
     policy = make_policy(limits={"timeout_seconds": 0.5})
     redactor = make_redactor(policy, analyzer=build_analyzer([card_recognizer()], nlp_engine=nlp_engine))
-    ticks = iter(range(0, 1000, 2))  # every reading of the clock is two seconds after the one before
-    monkeypatch.setattr("bot.privacy.engine.time.monotonic", lambda: float(next(ticks)))
+    ticks = iter(range(0, 1000, 2))  # every reading of the engine's clock is two seconds after the one before
+    monkeypatch.setattr("bot.privacy.engine.time", SimpleNamespace(monotonic=lambda: float(next(ticks))))
     with pytest.raises(RedactionTimeout) as caught:
         redactor.redact(f"card {CARD}", "c1")
     assert caught.value.limit_seconds == 0.5 and CARD not in str(caught.value)
@@ -204,17 +205,24 @@ class CountingRecognizer(PatternRecognizer):
         return super().analyze(text, entities, nlp_artifacts, regex_flags)
 
 
-def test_a_text_seen_before_in_any_conversation_is_not_detected_again(
+def test_a_text_without_identifiers_seen_before_in_any_conversation_is_not_read_again(
     make_redactor: Any, nlp_engine: NerOnlyNlpEngine
 ) -> None:
     counting = CountingRecognizer()
     redactor = make_redactor(analyzer=build_analyzer([counting], nlp_engine=nlp_engine))
+    reply = "Your card <CREDIT_CARD_1> is frozen."  # a bot reply: placeholders are no finding
+    assert [redactor.redact(reply, conversation).text for conversation in ("c1", "c2", "c1")] == [reply] * 3
+    assert counting.calls == 1
+
+
+def test_a_text_with_an_identifier_is_read_every_time(make_redactor: Any, nlp_engine: NerOnlyNlpEngine) -> None:
+    # Kept, it would tell by the speed of an answer whether anyone in any conversation had typed it.
+    counting = CountingRecognizer()
+    redactor = make_redactor(analyzer=build_analyzer([counting], nlp_engine=nlp_engine))
     text = f"card {CARD} please"
-    assert redactor.redact(OTHER_CARD, "c1").text == "<CREDIT_CARD_1>"
     assert [redactor.redact(text, conversation).text for conversation in ("c1", "c2", "c1")] == [
-        "card <CREDIT_CARD_2> please", "card <CREDIT_CARD_1> please", "card <CREDIT_CARD_2> please"]
-    assert counting.calls == 2  # numbering is per conversation; what the text holds is not
-    assert CARD not in repr(list(redactor._detected._items.items()))  # spans and types only
+        "card <CREDIT_CARD_1> please"] * 3
+    assert counting.calls == 3
 
 
 @pytest.mark.parametrize("size, remembered, calls", [(40, 0, 2), (2_100, 20_000, 2), (40, 20_000, 1)])
@@ -224,9 +232,8 @@ def test_long_texts_and_a_policy_without_memory_detect_every_time(
     counting = CountingRecognizer()
     policy = make_policy(limits={"remembered_texts": remembered})
     redactor = make_redactor(policy, analyzer=build_analyzer([counting], nlp_engine=nlp_engine))
-    text = f"card {CARD} " + "x" * size
-    first, second = (redactor.redact(text, "c1").text for _ in range(2))
-    assert first == second and first.startswith("card <CREDIT_CARD_1> ")
+    text = "what is my balance " + "x" * size
+    assert [redactor.redact(text, "c1").text for _ in range(2)] == [text, text]
     assert counting.calls == calls
 
 
