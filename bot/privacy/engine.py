@@ -9,13 +9,10 @@ detection slower than the policy's time limit.
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import logging
 import os
 import re
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -25,6 +22,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from bot.privacy.analyzer import ChatAnalyzerEngine, build_analyzer
 from bot.privacy.continuation import continuation, still_unfinished, unfinished
 from bot.privacy.errors import InputTooLarge, PrivacyError, RedactionError, RedactionTimeout
+from bot.privacy.memory import DigestMemory
 from bot.privacy.nlp import LANGUAGE
 from bot.privacy.pending import CONTINUATION_SECONDS as CONTINUATION_SECONDS  # where callers have found it
 from bot.privacy.pending import Continuations, InMemoryContinuations
@@ -136,39 +134,6 @@ def mask(value: str) -> str:
     """Hide all but the last 4 characters."""
     keep = 4 if len(value) > 4 else 0
     return "*" * (len(value) - keep) + value[len(value) - keep:]
-
-
-class DigestMemory:
-    """A bounded, thread-safe map keyed by keyed digests of texts: what it was told, never the texts.
-
-    The key is random per process, so a digest says nothing outside it.
-    """
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._key = os.urandom(32)
-        self._items: OrderedDict[bytes, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def digest(self, *parts: str) -> bytes:
-        return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16,
-                               key=self._key).digest()
-
-    def get(self, digest: bytes) -> Any:
-        with self._lock:
-            value = self._items.get(digest)
-            if value is not None:
-                self._items.move_to_end(digest)  # the least recently used goes first
-            return value
-
-    def put(self, digest: bytes, value: Any) -> None:
-        if self.capacity <= 0:
-            return
-        with self._lock:
-            self._items[digest] = value
-            self._items.move_to_end(digest)
-            if len(self._items) > self.capacity:
-                self._items.popitem(last=False)
 
 
 class Redactor:

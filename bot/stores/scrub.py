@@ -16,15 +16,12 @@ the second as well, however the message entered (plain ``rasa shell`` too).
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import threading
-from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional
 
 from bot.privacy.engine import CONTINUATION_SECONDS
 from bot.privacy.errors import PrivacyError, VaultError
+from bot.privacy.memory import DigestMemory
 from bot.privacy.placeholders import PLACEHOLDER_PATTERN
 
 logger = logging.getLogger(__name__)
@@ -90,10 +87,7 @@ class EventScrubber:
 
     def __init__(self, redact: Redact, cache_size: int = CACHE_SIZE) -> None:
         self._redact = redact
-        self._cache: OrderedDict[bytes, str] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
-        self._key = os.urandom(32)  # keyed digests: a short text cannot be found by hashing guesses
+        self._cache = DigestMemory(cache_size)  # keyed digests: a short text cannot be found by hashing guesses
 
     def event(self, event: Dict[str, Any], conversation: str) -> Dict[str, Any]:
         """A redacted copy of ``event`` (or of a whole tracker: a dictionary with ``events``)."""
@@ -115,12 +109,10 @@ class EventScrubber:
         """``text`` redacted, or dropped if redaction fails; results are cached by a hash, never by the text."""
         if not text.strip():
             return text
-        key = hashlib.blake2b(f"{conversation}\0{after}\0{text}".encode("utf-8", "surrogatepass"),
-                              digest_size=16, key=self._key).digest()
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
+        key = self._cache.digest(conversation, str(after), text)
+        known = self._cache.get(key)
+        if known is not None:
+            return str(known)
         try:
             result = self._redact(text, conversation, after)
         except VaultError:
@@ -130,10 +122,7 @@ class EventScrubber:
         except PrivacyError as error:
             logger.error("a stored field could not be redacted (%s); its content was dropped", type(error).__name__)
             return DROPPED
-        with self._lock:
-            self._cache[key] = result
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        self._cache.put(key, result)
         return result
 
     def _value(self, value: Any, conversation: str, key: Any, after: Optional[str]) -> Any:

@@ -25,7 +25,7 @@ from rasa.core.brokers.pika import PikaEventBroker
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 
-from bot.privacy.engine import DigestMemory
+from bot.privacy.memory import DigestMemory
 from bot.runtime import shared_redactor
 from bot.stores import RedactingEventBroker
 from tests.leaks.canaries import Canary, generate, search

@@ -23,7 +23,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy.engine import DigestMemory
+from bot.privacy.memory import DigestMemory
 from bot.runtime import shared_redactor
 from bot.stores import RedactingTrackerStore
 from tests.leaks.canaries import Canary, generate, search
