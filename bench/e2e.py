@@ -7,7 +7,8 @@ Run from the repository root (the Rasa model must be trained, or ``finbot run`` 
 It starts the assistant twice, side by side: as ``make run`` does (redaction
 on), and with ``FINBOT_UNSAFE_NO_REDACTION=1`` (the baseline; nothing else
 differs). Both get the same fixed mix of messages (greetings, balance and
-spending questions, budget questions; 5 in 12 with fake identifiers). After a
+spending questions, budget questions; 5 in 12 with fake identifiers):
+``--messages`` per level, and at least 8 per client (256 at 32 clients). After a
 warm-up of each, for every concurrency level the two take turns in rounds
 (on, off, then off, on, ...) so that a change in the machine's load falls on
 both alike. Each concurrent client holds short conversations (``--turns``
@@ -46,6 +47,10 @@ from bot.runtime import UNSAFE_WARNING
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results" / "e2e.json"
 GOAL_P50_OVERHEAD = 0.10
+# At least this many messages per client at each level: with fewer, a round at 32 clients is one burst
+# (every client's first message queued at once) and its p50 measures how that burst drains, not the
+# server under steady load; 60 messages in a round at 32 clients gave overheads from +9 % to +14 %.
+MESSAGES_PER_CLIENT = 8
 WARM_UP_CONCURRENCY = 4
 SETTINGS = ("on", "off")
 
@@ -82,6 +87,11 @@ async def run_batch(webhook: str, lines: Sequence[Line], concurrency: int, prefi
     return exchanges, wall
 
 
+def messages_at(level: int, messages: int) -> int:
+    """How many messages to send at ``level`` concurrent clients: ``messages``, and 8 per client at least."""
+    return max(messages, MESSAGES_PER_CLIENT * level)
+
+
 def rounds_order(rounds: int) -> List[Tuple[int, str]]:
     """(round, setting) in the order they run: on, off, then off, on, ... (each pair reverses the last)."""
     order: List[Tuple[int, str]] = []
@@ -94,12 +104,12 @@ def rounds_order(rounds: int) -> List[Tuple[int, str]]:
 async def measure(webhooks: Dict[str, str], levels: Sequence[int], messages: int, warmup: int, rounds: int,
                   turns: int) -> Tuple[Dict[str, Dict[int, Measured]], Dict[str, List[Exchange]]]:
     """Warm both servers up, then every level in rounds; the measurements by setting and level, and the warm-ups."""
-    mix = e2e_mix(messages)
+    mix = e2e_mix(max(messages_at(level, messages) for level in levels))
     warmups = {setting: (await run_batch(webhook, e2e_mix(warmup, seed=1), WARM_UP_CONCURRENCY,
                                          f"warmup-{setting}", turns))[0] for setting, webhook in webhooks.items()}
     results: Dict[str, Dict[int, Measured]] = {setting: {} for setting in webhooks}
-    per_round = -(-messages // rounds)
     for level in levels:
+        per_round = -(-messages_at(level, messages) // rounds)
         for number, setting in rounds_order(rounds):
             if setting not in webhooks:
                 continue
@@ -146,7 +156,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--levels", default="1,8,32", help="concurrency levels, comma-separated (default 1,8,32)")
     # 120: on 2 cores shared with other work (1 to 3 messages/s) the whole run then stays near 15 minutes.
-    parser.add_argument("--messages", type=int, default=120, help="messages per level and setting (default 120)")
+    parser.add_argument("--messages", type=int, default=120,
+                        help=f"messages per level and setting, at least {MESSAGES_PER_CLIENT} per client (default 120)")
     parser.add_argument("--warmup", type=int, default=40, help="warm-up messages per server (default 40)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds per level and setting (default 2)")
     parser.add_argument("--turns", type=int, default=4, help="messages per conversation (default 4)")
@@ -159,7 +170,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     started_at, machine = now(), describe()
     print(f"e2e: {args.messages} messages per level and setting, levels {levels}, {args.rounds} rounds, "
           f"warm-up {args.warmup}; load average {machine['load_average']}", flush=True)
-    values = {line.text: line.values for line in e2e_mix(args.messages) + e2e_mix(args.warmup, seed=1)}
+    most = max(messages_at(level, args.messages) for level in levels)
+    values = {line.text: line.values for line in e2e_mix(most) + e2e_mix(args.warmup, seed=1)}
     with tempfile.TemporaryDirectory(prefix="finbot-bench-e2e-") as tmp:
         began = time.monotonic()
         running = start_both(Path(tmp), settings)
@@ -209,7 +221,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     document = {
         "benchmark": "e2e", "command": command_line(argv), "started": started_at, "finished": now(),
         "machine": machine, "load_average_after": describe()["load_average"],
-        "settings": {"levels": levels, "messages_per_level": args.messages, "warmup": args.warmup,
+        "settings": {"levels": levels, "messages_per_level": args.messages, "messages_per_client": MESSAGES_PER_CLIENT,
+                     "messages_at_level": {level: messages_at(level, args.messages) for level in levels},
+                     "warmup": args.warmup,
                      "rounds": args.rounds, "turns_per_conversation": args.turns},
         "results": results, "overhead": overheads, "goal_p50_overhead": GOAL_P50_OVERHEAD, "checks": checks,
     }

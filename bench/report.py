@@ -115,6 +115,16 @@ def verdict(passed: bool) -> str:
     return "met" if passed else "**not met**"
 
 
+def per_level(settings: Dict[str, Any]) -> str:
+    """How many messages each level got: "120", or "120 (at least 8 per client: 256 at 32 clients)"."""
+    counts = settings.get("messages_at_level") or {}
+    more = {level: count for level, count in counts.items() if count != settings["messages_per_level"]}
+    if not more:
+        return fmt(settings["messages_per_level"])
+    at = ", ".join(f"{fmt(count)} at {level} clients" for level, count in more.items())
+    return f"{fmt(settings['messages_per_level'])} (at least {settings.get('messages_per_client')} per client: {at})"
+
+
 def e2e_section(result: Optional[Dict[str, Any]], plot: Optional[str]) -> List[str]:
     lines = ["## End to end: REST round trip, redaction on and off", ""]
     if result is None:
@@ -124,7 +134,7 @@ def e2e_section(result: Optional[Dict[str, Any]], plot: Optional[str]) -> List[s
               "and with `FINBOT_UNSAFE_NO_REDACTION=1`, the baseline, which differs only in that every redaction "
               "step passes text through unchanged. The same fixed mix of messages to both (greetings, balance and "
               "spending questions, budget questions; 5 in 12 with fake identifiers), "
-              f"{s['messages_per_level']} per concurrency level and setting, in {s['rounds']} rounds that alternate "
+              f"{per_level(s)} per concurrency level and setting, in {s['rounds']} rounds that alternate "
               f"the settings, after {s['warmup']} warm-up messages each; a conversation is "
               f"{s['turns_per_conversation']} messages. Latency is from sending the request to reading the whole "
               "reply, on loopback.", ""]

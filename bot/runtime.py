@@ -11,16 +11,15 @@ then logs a loud warning. Any other value leaves redaction on.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from bot.logs import install_log_redaction
 from bot.privacy import DetectedEntity, Policy, Redaction, Redactor
+from bot.privacy.memory import DigestMemory
 from bot.privacy.placeholders import InMemoryPlaceholderIndex
 
 logger = logging.getLogger(__name__)
@@ -112,23 +111,15 @@ class RecentRedactions:
     """
 
     def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._entries: OrderedDict[bytes, str] = OrderedDict()
-        self._lock = threading.Lock()
-        self._key = os.urandom(32)  # keyed digests: a short line cannot be found by hashing guesses
+        self._memory = DigestMemory(size)
 
     def get(self, text: str, redact: Callable[[str], str]) -> str:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, key=self._key).digest()
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        redacted = redact(text)
-        with self._lock:
-            self._entries[key] = redacted
-            if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return redacted
+        key = self._memory.digest(text)
+        known = self._memory.get(key)
+        if known is None:
+            known = redact(text)
+            self._memory.put(key, known)
+        return str(known)
 
 
 _recent = RecentRedactions()

@@ -103,7 +103,7 @@ def test_a_repeated_log_message_is_redacted_once_and_no_original_is_kept() -> No
     for _ in range(3):
         assert recent.get("card 4111 1111 1111 1111", redact) == "card <CREDIT_CARD_1>"
     assert len(calls) == 1
-    assert "4111" not in repr(list(recent._entries.items()))
+    assert "4111" not in repr(list(recent._memory._items.items()))
     recent.get("a", redact), recent.get("b", redact)  # the oldest entry is dropped past the size
     recent.get("card 4111 1111 1111 1111", redact)
     assert len(calls) == 4

@@ -22,6 +22,7 @@ from rasa.shared.core.domain import Domain
 from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
+from bot import action_validation
 from bot.action_calls import CallSealer, seal_key
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
 from bot.faults.stores import OnNewMessage, answer_store_outages, fail_closed
@@ -35,9 +36,13 @@ _installed: weakref.WeakSet[Any] = weakref.WeakSet()  # agents with fault handli
 
 
 def install_fault_handling(agent: Any) -> None:
-    """Bound the agent's action calls and make its tracker store fail closed (see ``bot.faults``)."""
+    """Bound the agent's action calls and make its tracker store fail closed (see ``bot.faults``).
+
+    Also has the action server's answers validated with a validator built once (``bot.action_validation``).
+    """
     if not rasa.__version__.startswith(TESTED_RASA):
         logger.warning("fault handling was tested with Rasa %sx, this is %s", TESTED_RASA, rasa.__version__)
+    action_validation.install()
     endpoint = getattr(agent, "action_endpoint", None)
     if endpoint is not None and not isinstance(endpoint, BoundedActionEndpoint):
         domain = getattr(agent, "domain", None)

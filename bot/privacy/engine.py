@@ -327,8 +327,10 @@ class Redactor:
         So that the message after it is understood even when all that is left of
         this one is its redacted form (a tracker read back from the store).
         """
+        if not replacements:
+            return
         left = unfinished(text, [(e.type, e.start, e.end) for e in entities])
-        if left is None or not replacements or left[1] == 0:
+        if left is None or left[1] == 0:
             return
         self.continuations.put_partial(conversation, replacements[-1].text, left[0], left[1])
 

@@ -74,6 +74,17 @@ def erase_from(store: TrackerStore, sender_id: str) -> None:
         raise ErasureNotSupported(f"erasing a conversation is not supported for {type(store).__name__}")
 
 
+def publishing_redacted(broker: Optional[EventBroker]) -> Optional[EventBroker]:
+    """The broker for the store this one wraps, which only ever publishes events this store has redacted.
+
+    A redacting broker's own broker takes them as they are: redacting them again would find nothing
+    new, at the cost of a walk over every event and the engine's look at each text.
+    """
+    from bot.stores.broker import RedactingEventBroker  # the broker module imports this one
+
+    return broker.inner if isinstance(broker, RedactingEventBroker) else broker
+
+
 class RedactingTrackerStore(TrackerStore):
     """Wraps a tracker store; what it saves holds placeholders only."""
 
@@ -98,7 +109,7 @@ class RedactingTrackerStore(TrackerStore):
         if inner is None:
             if not store:
                 raise ValueError("RedactingTrackerStore needs `store:`, the configuration of the store it wraps")
-            inner = create_tracker_store(EndpointConfig.from_dict(store), domain, event_broker)
+            inner = create_tracker_store(EndpointConfig.from_dict(store), domain, publishing_redacted(event_broker))
         self.inner = inner
         super().__init__(domain, event_broker, **kwargs)
 

@@ -200,3 +200,24 @@ def test_the_report_never_prints_a_sent_text(tmp_path: Path) -> None:
     report = "\n".join(result.lines())
     assert "INCOMPLETE" in report and "lost: u1, message 2 of 5 sent" in report
     assert CARD not in report and "my card" not in report
+
+
+# --- how many messages the end-to-end benchmark sends --------------------------------------------------------------
+
+def test_each_client_sends_several_messages_at_every_level() -> None:
+    from bench.e2e import MESSAGES_PER_CLIENT, messages_at
+    from bench.messages import e2e_mix
+
+    assert [messages_at(level, 120) for level in (1, 8, 32)] == [120, 120, 32 * MESSAGES_PER_CLIENT]
+    assert messages_at(32, 1000) == 1000
+    # The larger mix begins with the smaller one: every level sends the same first messages.
+    assert e2e_mix(256)[:120] == e2e_mix(120)
+
+
+def test_the_report_says_how_many_messages_a_level_got() -> None:
+    from bench.report import per_level
+
+    assert per_level({"messages_per_level": 120}) == "120"
+    settings = {"messages_per_level": 120, "messages_per_client": 8,
+                "messages_at_level": {"1": 120, "8": 120, "32": 256}}
+    assert per_level(settings) == "120 (at least 8 per client: 256 at 32 clients)"

@@ -164,6 +164,30 @@ ERASABLE = Domain.from_dict({"slots": {
     "erase_conversation": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}}})
 
 
+def test_events_the_store_redacted_are_published_without_a_second_walk(tmp_path: Path) -> None:
+    """The store wraps its inner store around the broker's own broker: what it publishes it has redacted."""
+    inner = RecordingBroker()
+    broker_walks: List[str] = []
+
+    def counting_redact(text: str, conversation: str, after: Optional[str]) -> str:
+        broker_walks.append(conversation)
+        return fake_redact(text, conversation, after)
+
+    broker = RedactingEventBroker(inner, EventScrubber(counting_redact))
+    store = RedactingTrackerStore(
+        DOMAIN, event_broker=broker, store={"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "t.db")},
+        scrubber=EventScrubber(fake_redact),
+    )
+    assert store.inner.event_broker is inner and store.event_broker is broker
+    asyncio.run(store.save(leaky_tracker()))
+    assert len(inner.published) == len(leaky_tracker().events)
+    assert_clean(json.dumps(inner.published))
+    assert broker_walks == []
+    # Anything else published through the redacting broker is still redacted by it.
+    broker.publish({"sender_id": "c1", "event": "user", "text": f"card {CARD}"})
+    assert inner.published[-1]["text"] == "card <CREDIT_CARD_1>" and broker_walks == ["c1"]
+
+
 @pytest.mark.parametrize("kind", ["sql", "memory"])
 def test_setting_the_erase_slot_erases_the_conversation_and_its_vault_entries(tmp_path: Path, kind: str) -> None:
     from rasa.core.brokers.sql import SQLEventBroker
