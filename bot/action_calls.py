@@ -23,17 +23,23 @@ from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
 from bot.privacy.keys import derive_key, load_master_key
+from bot.privacy.policy import Policy
 from bot.stores.scrub import EventScrubber
 
 SEAL_HEADER = "X-Finbot-Scrubbed"
 SEAL_PURPOSE = "scrubbed-action-calls"
 
 
-def seal_key(var_dir: Optional[Path] = None) -> bytes:
-    """The sealing key of this installation: from $FINBOT_VAULT_KEY, or the master key under ``var_dir``
-    ($FINBOT_VAR_DIR, else ``var``), as the Rasa server and the action server both read it."""
+def seal_key(var_dir: Optional[Path] = None, policy: Optional[Policy] = None) -> bytes:
+    """The sealing key of this installation and privacy policy: from $FINBOT_VAULT_KEY, or the master key
+    under ``var_dir`` ($FINBOT_VAR_DIR, else ``var``), as the Rasa server and the action server both read it.
+
+    The policy's fingerprint is part of the key: a call scrubbed under another policy (a Rasa server that
+    keeps what the action server's policy hides) has no seal the action server accepts, and is scrubbed there.
+    """
     folder = Path(var_dir or os.environ.get("FINBOT_VAR_DIR") or "var")
-    return derive_key(load_master_key(folder / "keys" / "master.key"), SEAL_PURPOSE)
+    purpose = SEAL_PURPOSE if policy is None else f"{SEAL_PURPOSE}/{policy.fingerprint}"
+    return derive_key(load_master_key(folder / "keys" / "master.key"), purpose)
 
 
 def seal(body: bytes, key: bytes) -> str:

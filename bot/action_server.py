@@ -68,13 +68,26 @@ class CallRecorder:
             sink.write(json.dumps({**call, "tracker": tracker}) + "\n")
 
 
+def inflate(body: bytes, limit: int) -> bytes:
+    """A deflated body decompressed, or ValueError if it would be over ``limit`` bytes (a small body can
+    decompress to gigabytes: only ``limit`` + 1 bytes are ever produced)."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(body, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise ValueError("the decompressed body is over the size limit")
+    out += inflater.flush()
+    if len(out) > limit:
+        raise ValueError("the decompressed body is over the size limit")
+    return out
+
+
 def parse_call(request: Request) -> Tuple[bytes, Optional[Dict[str, Any]]]:
     """The body (decompressed) and the call it holds, or None if it is not a JSON object."""
     body = request.body or b""
     if len(body) > MAX_BODY_BYTES:
         return body, None
     if request.headers.get("Content-Encoding") == "deflate":
-        body = zlib.decompress(body, bufsize=MAX_BODY_BYTES)
+        body = inflate(body, MAX_BODY_BYTES)
     call = json.loads(body)
     return body, call if isinstance(call, dict) else None
 
@@ -156,7 +169,7 @@ def main(argv: Optional[list] = None) -> None:
     # original: only the conversation's own redaction (channel, NLU step) writes to the vault.
     redactor = without_vault(shared_redactor())
     scrubber = scrubber_for(redactor)
-    app = create_app(args.actions, scrubber, None if redaction_disabled() else seal_key())
+    app = create_app(args.actions, scrubber, None if redaction_disabled() else seal_key(policy=redactor.policy))
     logger.info("action server listening on http://%s:%s", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)
 

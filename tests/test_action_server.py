@@ -9,12 +9,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Tuple
 
 import pytest
 
 from bot.action_calls import SEAL_HEADER, seal, seal_key
+from bot.action_server import MAX_BODY_BYTES, inflate
+from bot.privacy.policy import Action, EntityRule, Policy
 from tests.support.servers import ROOT, free_port
 
 CARD = "4111 1111 1111 1111"
@@ -91,6 +95,41 @@ def test_bad_bodies_get_a_clear_error(action_server: Tuple[str, Path], body: byt
     assert status == 400 and "JSON object" in answer["error"]
 
 
+def post_deflated(url: str, body: bytes) -> Tuple[int, Any]:
+    request = urllib.request.Request(url + "/webhook", data=zlib.compress(body), headers={
+        "Content-Type": "application/json", "Content-Encoding": "deflate"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_deflated_call_is_run_and_a_deflate_bomb_is_refused(action_server: Tuple[str, Path]) -> None:
+    url, _ = action_server
+    status, result = post_deflated(url, call("action_echo", f"my card is {CARD}"))
+    assert status == 200 and json.loads(result["responses"][0]["text"])["text"] == "my card is <CREDIT_CARD_1>"
+    bomb = b'{"next_action": "action_echo", "pad": "' + b"0" * (64 * 1024 * 1024) + b'"}'
+    status, answer = post_deflated(url, bomb)  # about 64 KB on the wire
+    assert status == 400 and "at most 8 MB" in answer["error"]
+    status, _ = post(url, call("action_echo", "still here"))
+    assert status == 200
+
+
+@pytest.mark.parametrize("size", [0, 10, MAX_BODY_BYTES])
+def test_inflate_gives_back_what_was_deflated_up_to_the_limit(size: int) -> None:
+    body = b"x" * size
+    assert inflate(zlib.compress(body), MAX_BODY_BYTES) == body
+
+
+def test_inflate_refuses_a_body_over_the_limit_without_making_it() -> None:
+    with pytest.raises(ValueError, match="over the size limit"):
+        inflate(zlib.compress(b"x" * (MAX_BODY_BYTES + 1)), MAX_BODY_BYTES)
+    with pytest.raises(ValueError, match="over the size limit"):
+        inflate(zlib.compress(b"x" * 101), 100)
+    assert inflate(zlib.compress(b"x" * 100), 100) == b"x" * 100
+
+
 def test_unknown_action_is_404(action_server: Tuple[str, Path]) -> None:
     status, answer = post(action_server[0], call("action_missing", "hi"))
     assert status == 404 and answer["action_name"] == "action_missing"
@@ -109,15 +148,19 @@ def test_a_call_sealed_by_a_rasa_server_holding_the_key_is_used_as_it_was_sent(
     # The Rasa server scrubbed it already (bot.action_calls): the action server does not do it again.
     url, tmp = action_server
     body = call("action_echo", f"my card is {CARD}")
-    status, result = post_sealed(url, body, seal(body, seal_key(tmp / "var")))
+    status, result = post_sealed(url, body, seal(body, seal_key(tmp / "var", Policy.load())))
     assert status == 200 and json.loads(result["responses"][0]["text"])["text"] == f"my card is {CARD}"
 
 
-@pytest.mark.parametrize("forged", ["another body", "another key", "no seal", "not ascii"])
+@pytest.mark.parametrize("forged", ["another body", "another key", "another policy", "no seal", "not ascii"])
 def test_a_call_without_a_valid_seal_is_scrubbed_here(action_server: Tuple[str, Path], forged: str) -> None:
     url, tmp = action_server
     body = call("action_echo", f"my card is {CARD}")
-    mark = {"another body": seal(body + b" ", seal_key(tmp / "var")), "another key": seal(body, b"k" * 32),
+    policy = Policy.load()
+    # A Rasa server whose policy keeps card numbers as typed: its seal is not this action server's.
+    looser = replace(policy, rules={**policy.rules, "CREDIT_CARD": EntityRule(1.0, Action.KEEP)})
+    mark = {"another body": seal(body + b" ", seal_key(tmp / "var", policy)), "another key": seal(body, b"k" * 32),
+            "another policy": seal(body, seal_key(tmp / "var", looser)),
             "no seal": "", "not ascii": "sc\u00e9ll\u00e9"}[forged]
     status, result = post_sealed(url, body, mark)
     assert status == 200 and json.loads(result["responses"][0]["text"])["text"] == "my card is <CREDIT_CARD_1>"

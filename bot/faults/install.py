@@ -26,6 +26,7 @@ from bot import action_validation
 from bot.action_calls import CallSealer, seal_key
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
 from bot.faults.stores import OnNewMessage, answer_store_outages, fail_closed
+from bot.privacy.policy import Policy
 from bot.runtime import redaction_disabled
 from bot.stores.scrub import EventScrubber
 
@@ -71,10 +72,16 @@ def call_sealer(store: Any) -> Optional[CallSealer]:
     if not isinstance(scrubber, EventScrubber) or redaction_disabled():
         return None
     try:
-        return CallSealer(scrubber, seal_key())
+        return CallSealer(scrubber, seal_key(policy=policy_of(inner)))
     except Exception as error:  # no key to read (a folder not writable, ...): the action server scrubs each call
         logger.error("action calls are not sealed (%s): the action server scrubs them", type(error).__name__)
         return None
+
+
+def policy_of(store: Any) -> Optional[Policy]:
+    """The privacy policy the redacting tracker store redacts with (None if it does not say)."""
+    policy = getattr(getattr(store, "redactor", None), "policy", None)
+    return policy if isinstance(policy, Policy) else None
 
 
 def ensure_installed(agent: Any) -> None:

@@ -8,6 +8,8 @@ Every mistake is a :class:`PolicyError` naming the file and the key.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +58,19 @@ class Policy:
 
     def rule(self, entity_type: str) -> EntityRule:
         return self.rules[entity_type]
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what the policy detects and how it acts on it (rules, size limit, metadata keys).
+
+        Two servers redact alike when their fingerprints are equal; where a policy was read from does not count.
+        """
+        what = {
+            "rules": {name: [rule.threshold, rule.action.value] for name, rule in sorted(self.rules.items())},
+            "max_chars": self.max_chars,
+            "metadata_keys": sorted(self.metadata_keys),
+        }
+        return hashlib.sha256(json.dumps(what, sort_keys=True).encode("utf-8")).hexdigest()
 
     @classmethod
     def load(cls, path: Optional[Union[str, Path]] = None) -> Policy:

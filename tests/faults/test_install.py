@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -73,3 +74,29 @@ def test_the_handling_is_in_place_once_the_server_has_started(monkeypatch: pytes
         Sanic._app_registry.pop(app.name, None)  # no second app holding an agent for running_agent() to see
     assert isinstance(agent.action_endpoint, BoundedActionEndpoint) and agent.action_endpoint.timeout_seconds == 3
     assert agent.processor.action_endpoint is agent.action_endpoint
+
+
+def test_the_rasa_servers_seal_is_the_one_the_action_server_checks(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both derive the key from the master key and the policy they redact with (bot.action_server.main)."""
+    from bot.action_calls import CallSealer, seal, seal_key
+    from bot.faults.install import call_sealer
+    from bot.privacy.policy import Policy
+    from bot.stores import EventScrubber, RedactingTrackerStore
+
+    monkeypatch.setenv("FINBOT_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("FINBOT_UNSAFE_NO_REDACTION", raising=False)
+    policy = Policy.load()
+    store = RedactingTrackerStore(Domain.empty(), inner=InMemoryTrackerStore(Domain.empty()),
+                                  scrubber=EventScrubber(lambda text, conversation, after: text),
+                                  redactor=SimpleNamespace(policy=policy))  # type: ignore[arg-type]
+    sealer = call_sealer(FailSafeTrackerStore(store))
+    assert isinstance(sealer, CallSealer)
+    body, mark = sealer({"next_action": "action_x", "tracker": {"sender_id": "c1", "events": []}})
+    assert mark == seal(body, seal_key(policy=Policy.load()))  # the action server's key for the same policy
+    # A Rasa server that does not say its policy seals with a key no action server checks against.
+    store.redactor = None
+    other = call_sealer(FailSafeTrackerStore(store))
+    assert other is not None
+    body, mark = other({"next_action": "action_x"})
+    assert mark != seal(body, seal_key(policy=policy))

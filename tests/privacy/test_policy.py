@@ -75,3 +75,18 @@ def test_the_policy_path_comes_from_the_environment(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("FINBOT_PRIVACY_POLICY", str(path))
     policy = Policy.load()
     assert policy.entities == {"PIN"} and policy.source == str(path)
+
+
+def test_the_fingerprint_changes_with_what_is_redacted_not_with_where_the_policy_was_read(tmp_path: Path) -> None:
+    shipped = Policy.load()
+    copy = tmp_path / "copy.yml"
+    copy.write_text(Path(shipped.source).read_text())
+    assert Policy.load(copy).fingerprint == shipped.fingerprint
+    document = yaml.safe_load(copy.read_text())
+    document["entities"]["CREDIT_CARD"] = {"action": "keep"}
+    looser = tmp_path / "looser.yml"
+    looser.write_text(yaml.safe_dump(document))
+    assert Policy.load(looser).fingerprint != shipped.fingerprint
+    document["entities"]["CREDIT_CARD"] = {"threshold": 0.99}
+    looser.write_text(yaml.safe_dump(document))
+    assert Policy.load(looser).fingerprint != shipped.fingerprint
