@@ -2,8 +2,8 @@
 
 Rasa 3.6 checks every answer of the action server with ``jsonschema.validate``,
 which first checks the schema against its JSON Schema metaschema, on every
-call: about 38 ms of CPU per action call on our machines, more than half of
-what the Rasa server spends on a message. ``install`` makes ``RemoteAction``
+call: about 38 ms of CPU per action call on our machines (one message's round
+trip went from about 235 to about 175 ms without it). ``install`` makes ``RemoteAction``
 validate with one validator built (and its schema checked) once per process:
 the same schema, the same errors and the same message, for a fraction of a
 millisecond.
