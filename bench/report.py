@@ -122,7 +122,8 @@ def per_level(settings: Dict[str, Any]) -> str:
     if not more:
         return fmt(settings["messages_per_level"])
     at = ", ".join(f"{fmt(count)} at {level} clients" for level, count in more.items())
-    return f"{fmt(settings['messages_per_level'])} (at least {settings.get('messages_per_client')} per client: {at})"
+    least = settings.get("messages_per_client", "?")
+    return f"{fmt(settings['messages_per_level'])} (at least {least} per client: {at})"
 
 
 def e2e_section(result: Optional[Dict[str, Any]], plot: Optional[str]) -> List[str]:

@@ -78,6 +78,8 @@ def inflate(body: bytes, limit: int) -> bytes:
     out += inflater.flush()
     if len(out) > limit:
         raise ValueError("the decompressed body is over the size limit")
+    if not inflater.eof:
+        raise zlib.error("the deflated body is truncated")
     return out
 
 

@@ -130,6 +130,12 @@ def test_inflate_refuses_a_body_over_the_limit_without_making_it() -> None:
     assert inflate(zlib.compress(b"x" * 100), 100) == b"x" * 100
 
 
+def test_inflate_refuses_a_truncated_body() -> None:
+    whole = zlib.compress(b'{"next_action": "action_echo"}' * 50)
+    with pytest.raises(zlib.error):
+        inflate(whole[:-4], MAX_BODY_BYTES)  # no checksum at the end
+
+
 def test_unknown_action_is_404(action_server: Tuple[str, Path]) -> None:
     status, answer = post(action_server[0], call("action_missing", "hi"))
     assert status == 404 and answer["action_name"] == "action_missing"

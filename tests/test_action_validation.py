@@ -40,6 +40,10 @@ def action() -> RemoteAction:
     return RemoteAction("action_transfer", EndpointConfig("http://127.0.0.1:9/webhook"))
 
 
+def test_the_method_compared_with_is_rasas_own() -> None:
+    assert RASAS_OWN.__module__ == "rasa.core.actions.action"
+
+
 def test_a_good_answer_passes() -> None:
     assert validate_action_result(action(), GOOD) is True
 

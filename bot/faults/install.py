@@ -43,7 +43,6 @@ def install_fault_handling(agent: Any) -> None:
     """
     if not rasa.__version__.startswith(TESTED_RASA):
         logger.warning("fault handling was tested with Rasa %sx, this is %s", TESTED_RASA, rasa.__version__)
-    action_validation.install()
     endpoint = getattr(agent, "action_endpoint", None)
     if endpoint is not None and not isinstance(endpoint, BoundedActionEndpoint):
         domain = getattr(agent, "domain", None)
@@ -62,6 +61,10 @@ def install_fault_handling(agent: Any) -> None:
     store = getattr(agent, "tracker_store", None)
     if store is not None and fail_closed(store):
         logger.info("the tracker store fails closed: no in-memory fall-back")
+    try:
+        action_validation.install()
+    except Exception as error:  # Rasa's own (slower) validation stays: nothing else depends on this
+        logger.warning("action answers keep Rasa's own validation (%s)", type(error).__name__)
 
 
 def call_sealer(store: Any) -> Optional[CallSealer]:
@@ -71,8 +74,13 @@ def call_sealer(store: Any) -> Optional[CallSealer]:
     scrubber = getattr(inner, "scrubber", None)
     if not isinstance(scrubber, EventScrubber) or redaction_disabled():
         return None
+    policy = policy_of(inner)
+    if policy is None:  # the action server's key is its policy's: a seal without one would never check
+        logger.warning("action calls are not sealed (the tracker store does not say its policy): "
+                       "the action server scrubs them")
+        return None
     try:
-        return CallSealer(scrubber, seal_key(policy=policy_of(inner)))
+        return CallSealer(scrubber, seal_key(policy=policy))
     except Exception as error:  # no key to read (a folder not writable, ...): the action server scrubs each call
         logger.error("action calls are not sealed (%s): the action server scrubs them", type(error).__name__)
         return None

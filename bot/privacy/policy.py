@@ -63,7 +63,8 @@ class Policy:
     def fingerprint(self) -> str:
         """A digest of what the policy detects and how it acts on it (rules, size limit, metadata keys).
 
-        Two servers redact alike when their fingerprints are equal; where a policy was read from does not count.
+        Two servers of the same release redact alike when their fingerprints are equal (the recognizers and
+        the spaCy model are the release's); where a policy was read from does not count.
         """
         what = {
             "rules": {name: [rule.threshold, rule.action.value] for name, rule in sorted(self.rules.items())},

@@ -74,15 +74,18 @@ def erase_from(store: TrackerStore, sender_id: str) -> None:
         raise ErasureNotSupported(f"erasing a conversation is not supported for {type(store).__name__}")
 
 
-def publishing_redacted(broker: Optional[EventBroker]) -> Optional[EventBroker]:
-    """The broker for the store this one wraps, which only ever publishes events this store has redacted.
+def publishing_redacted(broker: Optional[EventBroker], scrubber: EventScrubber) -> Optional[EventBroker]:
+    """The broker for the store a redacting store wraps, which only publishes events that store redacted.
 
-    A redacting broker's own broker takes them as they are: redacting them again would find nothing
-    new, at the cost of a walk over every event and the engine's look at each text.
+    A redacting broker with the same scrubber (the same policy: both are the process's, as configured in
+    endpoints.yml) would find nothing new in them, at the cost of a walk over every event: its own broker
+    takes them as they are. A broker with a scrubber of its own (a policy of its own) redacts them again.
     """
     from bot.stores.broker import RedactingEventBroker  # the broker module imports this one
 
-    return broker.inner if isinstance(broker, RedactingEventBroker) else broker
+    if isinstance(broker, RedactingEventBroker) and broker.scrubber is scrubber:
+        return broker.inner
+    return broker
 
 
 class RedactingTrackerStore(TrackerStore):
@@ -109,7 +112,8 @@ class RedactingTrackerStore(TrackerStore):
         if inner is None:
             if not store:
                 raise ValueError("RedactingTrackerStore needs `store:`, the configuration of the store it wraps")
-            inner = create_tracker_store(EndpointConfig.from_dict(store), domain, publishing_redacted(event_broker))
+            broker = publishing_redacted(event_broker, scrubber)
+            inner = create_tracker_store(EndpointConfig.from_dict(store), domain, broker)
         self.inner = inner
         super().__init__(domain, event_broker, **kwargs)
 

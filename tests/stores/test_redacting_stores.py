@@ -150,6 +150,51 @@ def test_broker_publishes_placeholders_only() -> None:
     assert inner.published[-1]["text"] == "card <CREDIT_CARD_1>"
 
 
+def counting(walks: List[str]) -> EventScrubber:
+    def redact(text: str, conversation: str, after: Optional[str]) -> str:
+        walks.append(conversation)
+        return fake_redact(text, conversation, after)
+
+    return EventScrubber(redact)
+
+
+def test_events_the_store_redacted_are_published_without_a_second_walk(tmp_path: Path) -> None:
+    """With the broker's scrubber (one policy for both), the store's inner store publishes to the broker's
+    own broker: what it publishes the store has redacted."""
+    inner, walks = RecordingBroker(), []  # type: ignore[var-annotated]
+    scrubber = counting(walks)
+    broker = RedactingEventBroker(inner, scrubber)
+    store = RedactingTrackerStore(
+        DOMAIN, event_broker=broker, store={"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "t.db")},
+        scrubber=scrubber,
+    )
+    assert store.inner.event_broker is inner and store.event_broker is broker
+    asyncio.run(store.save(leaky_tracker()))
+    walked = len(walks)
+    assert len(inner.published) == len(leaky_tracker().events)
+    assert_clean(json.dumps(inner.published))
+    store.scrubber = EventScrubber(fake_redact)  # now only a second walk, by the broker, would count
+    asyncio.run(store.save(leaky_tracker("c2")))
+    assert len(walks) == walked and len(inner.published) == 2 * len(leaky_tracker().events)
+    # Anything else published through the redacting broker is still redacted by it.
+    broker.publish({"sender_id": "c1", "event": "user", "text": f"card {CARD} again"})
+    assert inner.published[-1]["text"] == "card <CREDIT_CARD_1> again" and len(walks) == walked + 1
+
+
+def test_a_broker_with_a_policy_of_its_own_redacts_what_the_store_publishes(tmp_path: Path) -> None:
+    """A store that keeps card numbers, a broker that hides them: the broker still walks every event."""
+    inner, walks = RecordingBroker(), []  # type: ignore[var-annotated]
+    broker = RedactingEventBroker(inner, counting(walks))
+    store = RedactingTrackerStore(
+        DOMAIN, event_broker=broker, store={"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "t.db")},
+        scrubber=EventScrubber(lambda text, conversation, after: text),
+    )
+    assert store.inner.event_broker is broker
+    asyncio.run(store.save(leaky_tracker()))
+    assert walks and len(inner.published) == len(leaky_tracker().events)
+    assert_clean(json.dumps(inner.published))
+
+
 class ForgetfulRedactor:
     """Records which conversations it was asked to forget (vault entries and numbering)."""
 
@@ -162,30 +207,6 @@ class ForgetfulRedactor:
 
 ERASABLE = Domain.from_dict({"slots": {
     "erase_conversation": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}}})
-
-
-def test_events_the_store_redacted_are_published_without_a_second_walk(tmp_path: Path) -> None:
-    """The store wraps its inner store around the broker's own broker: what it publishes it has redacted."""
-    inner = RecordingBroker()
-    broker_walks: List[str] = []
-
-    def counting_redact(text: str, conversation: str, after: Optional[str]) -> str:
-        broker_walks.append(conversation)
-        return fake_redact(text, conversation, after)
-
-    broker = RedactingEventBroker(inner, EventScrubber(counting_redact))
-    store = RedactingTrackerStore(
-        DOMAIN, event_broker=broker, store={"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "t.db")},
-        scrubber=EventScrubber(fake_redact),
-    )
-    assert store.inner.event_broker is inner and store.event_broker is broker
-    asyncio.run(store.save(leaky_tracker()))
-    assert len(inner.published) == len(leaky_tracker().events)
-    assert_clean(json.dumps(inner.published))
-    assert broker_walks == []
-    # Anything else published through the redacting broker is still redacted by it.
-    broker.publish({"sender_id": "c1", "event": "user", "text": f"card {CARD}"})
-    assert inner.published[-1]["text"] == "card <CREDIT_CARD_1>" and broker_walks == ["c1"]
 
 
 @pytest.mark.parametrize("kind", ["sql", "memory"])
