@@ -46,11 +46,16 @@ $(STAMP): $(LOCKS) pyproject.toml scripts/find-python310.sh
 	echo "creating $(VENV) with $$PY310 (the pins changed or it did not exist)"; \
 	rm -rf $(VENV); \
 	"$$PY310" -m venv $(VENV)
+	@echo "setup 1/4: pip 24.3.1"
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.3.1"
+	@echo "setup 2/4: $$(grep -c '==' requirements.lock) pinned packages from requirements.lock (several minutes on a fresh machine)"
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@echo "setup 3/4: finbot itself (editable), then pip check"
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
+	@echo "setup 4/4: $$(grep -c '==' requirements-nodeps.lock) packages without their dependencies (requirements-nodeps.lock)"
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-nodeps.lock
+	@echo "setup done: $(VENV)"
 	touch $@
 
 train: setup

@@ -1,16 +1,26 @@
-"""Action calls scrubbed once, by the Rasa server that sends them, and sealed so the action server can tell.
+"""Action calls that prove who sent them, scrubbed once, by the Rasa server that sends them.
 
-Every action call carries the whole tracker. The action server must see
-placeholders only, whatever the way a message came in (plain ``rasa shell``,
-Rasa's HTTP API), so it scrubbed every call in its own process: each new text
-was detected there a second time, after the Rasa server's tracker store had
-detected it already. Now the Rasa server scrubs the call with its tracker
-store's scrubber (whose memory holds nearly every text of the tracker), and
-seals the body: an HMAC-SHA256 under a key derived from the master key, in the
-``X-Finbot-Scrubbed`` header. The action server uses a call whose seal checks
-as it is; it scrubs any other call itself, as before: one from a Rasa without
-our endpoint (plain ``rasa shell``), one altered on the way, one from anyone
-without the key. Nothing of a call is kept to seal or check it.
+An action call can move money and read accounts, so the action server runs
+one only when it carries a valid seal from a Rasa server of the same
+deployment, in the ``X-Finbot-Seal`` header::
+
+    v1;k=<key id>;t=<unix time>;n=<nonce>;p=<policy fingerprint or ->;s=<HMAC-SHA256>
+
+The HMAC covers the version, the timestamp, the nonce, the policy field and
+the body (decompressed), under a key derived from the deployment's master key
+for this purpose only. The action server accepts a seal within
+``FRESHNESS_SECONDS`` of its own clock and each nonce once (``ReplayCache``:
+in memory, or in Redis so that several action servers share it). Anything
+else (no seal, another body, a stale or future timestamp, a nonce seen
+before, another deployment's key) is refused with 401 and runs nothing.
+
+Every action call carries the whole tracker. The Rasa server scrubs it with its
+tracker store's scrubber (whose memory holds nearly every text of the tracker)
+before it seals it, and says so in ``p``: the fingerprint of the privacy policy
+it scrubbed under. The action server uses a call scrubbed under its own policy
+as it is, and scrubs any other itself (``p=-``: the Rasa server could not
+scrub it, e.g. its vault was down; or another policy). Nothing of a call is
+kept to seal or check it, only its nonce until the window has passed.
 """
 
 from __future__ import annotations
@@ -18,39 +28,188 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Protocol, Tuple
 
-from bot.privacy.keys import derive_key, load_master_key
-from bot.privacy.policy import Policy
+from bot.privacy.keys import KEY_FILE, key_id, load_key_ring
+from bot.redis_settings import RedisSettings
 from bot.stores.scrub import EventScrubber
 
-SEAL_HEADER = "X-Finbot-Scrubbed"
-SEAL_PURPOSE = "scrubbed-action-calls"
+logger = logging.getLogger(__name__)
+
+SEAL_HEADER = "X-Finbot-Seal"
+SEAL_VERSION = "v1"
+SEAL_PURPOSE = "action-calls/v1"
+NOT_SCRUBBED = "-"
+FRESHNESS_SECONDS = 60.0
+NONCE_BYTES = 16
+MAX_HEADER_CHARS = 512
+
+Clock = Callable[[], float]
 
 
-def seal_key(var_dir: Optional[Path] = None, policy: Optional[Policy] = None) -> bytes:
-    """The sealing key of this installation and privacy policy: from $FINBOT_VAULT_KEY, or the master key
-    under ``var_dir`` ($FINBOT_VAR_DIR, else ``var``), as the Rasa server and the action server both read it.
+class CallRefused(Exception):
+    """An action call without a valid seal: ``reason`` says why, in words safe to log (never a value)."""
 
-    The policy's fingerprint is part of the key: a call scrubbed under another policy (a Rasa server that
-    keeps what the action server's policy hides) has no seal the action server accepts, and is scrubbed there.
-    """
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ReplayCacheUnavailable(Exception):
+    """The shared replay cache cannot be asked: a call is not run rather than maybe run twice."""
+
+
+def call_keys(var_dir: Optional[Path] = None) -> Dict[str, bytes]:
+    """This deployment's keys for action-call seals, by key id, current first: one per master key of the ring
+    ($FINBOT_VAULT_KEY, or the key file under ``var_dir``, $FINBOT_VAR_DIR, else ``var``). The action server
+    accepts a seal under any of them, so that after a rotation a server that still signs with the old key and
+    one that signs with the new one are both understood."""
     folder = Path(var_dir or os.environ.get("FINBOT_VAR_DIR") or "var")
-    purpose = SEAL_PURPOSE if policy is None else f"{SEAL_PURPOSE}/{policy.fingerprint}"
-    return derive_key(load_master_key(folder / "keys" / "master.key"), purpose)
+    return load_key_ring(folder / KEY_FILE).derived(SEAL_PURPOSE)
 
 
-def seal(body: bytes, key: bytes) -> str:
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+def call_key(var_dir: Optional[Path] = None) -> bytes:
+    """This deployment's key for sealing action calls: the current one of ``call_keys``, as the Rasa server
+    signs with it."""
+    return next(iter(call_keys(var_dir).values()))
 
 
-def is_sealed(body: bytes, header: Optional[str], key: bytes) -> bool:
-    """Whether ``header`` is the seal of exactly ``body`` under ``key``."""
-    if not header:
-        return False
-    return hmac.compare_digest(seal(body, key).encode("ascii"), str(header).strip().encode("utf-8", "replace"))
+def _mac(key: bytes, stamp: str, nonce: str, policy: str, body: bytes) -> str:
+    head = "\n".join((SEAL_VERSION, stamp, nonce, policy, "")).encode("ascii")
+    return hmac.new(key, head + body, hashlib.sha256).hexdigest()
+
+
+class CallSigner:
+    """The Rasa server's side: a fresh seal for each body."""
+
+    def __init__(self, key: bytes, clock: Clock = time.time, nonce: Callable[[], str] | None = None) -> None:
+        self._key = key
+        self._id = key_id(key)
+        self._clock = clock
+        self._nonce = nonce or (lambda: secrets.token_hex(NONCE_BYTES))
+
+    def __call__(self, body: bytes, scrubbed_under: Optional[str] = None) -> str:
+        """The ``X-Finbot-Seal`` value for ``body``; ``scrubbed_under`` is the policy fingerprint it was
+        scrubbed under (None: not scrubbed)."""
+        stamp, nonce = f"{self._clock():.3f}", self._nonce()
+        policy = scrubbed_under or NOT_SCRUBBED
+        mac = _mac(self._key, stamp, nonce, policy, body)
+        return f"{SEAL_VERSION};k={self._id};t={stamp};n={nonce};p={policy};s={mac}"
+
+
+class ReplayCache(Protocol):
+    def first_use(self, nonce: str, ttl_seconds: float) -> bool:
+        """True the first time ``nonce`` is offered within ``ttl_seconds``, False after."""
+
+
+class MemoryReplayCache:
+    """Nonces seen by this process, each forgotten once its seal could no longer be fresh."""
+
+    def __init__(self, clock: Clock = time.time) -> None:
+        self._clock = clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_use(self, nonce: str, ttl_seconds: float) -> bool:
+        now = self._clock()
+        with self._lock:
+            while self._seen:
+                oldest, expiry = next(iter(self._seen.items()))
+                if expiry > now:
+                    break
+                del self._seen[oldest]
+            if nonce in self._seen:
+                return False
+            self._seen[nonce] = now + ttl_seconds
+            return True
+
+
+class RedisReplayCache:
+    """Nonces shared by every action server of a deployment: ``SET NX`` with an expiry in Redis."""
+
+    def __init__(self, client: Any, prefix: str = "finbot:action-nonce:") -> None:
+        self._client = client
+        self._prefix = prefix
+
+    def first_use(self, nonce: str, ttl_seconds: float) -> bool:
+        try:
+            return bool(self._client.set(self._prefix + nonce, b"1", nx=True, px=max(1, int(ttl_seconds * 1000))))
+        except Exception as error:  # redis.exceptions.RedisError, OSError: refuse rather than risk a replay
+            raise ReplayCacheUnavailable(type(error).__name__) from None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Optional[RedisReplayCache]:
+        """The deployment's Redis (``bot.redis_settings``: ``FINBOT_REDIS_HOST``, ``_PORT``, ``_DB``,
+        ``_PASSWORD``, as the lock store's), or None when no Redis is configured."""
+        settings = RedisSettings.from_environment(environ)
+        return None if settings is None else cls(settings.client())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a valid seal says: the policy the sender scrubbed the call under (None: not scrubbed)."""
+
+    scrubbed_under: Optional[str]
+
+
+def _fields(header: str) -> Dict[str, str]:
+    version, _, rest = header.partition(";")
+    if version != SEAL_VERSION:
+        raise CallRefused("the seal is not of a known version")
+    fields: Dict[str, str] = {}
+    for part in rest.split(";"):
+        name, equals, value = part.partition("=")
+        if not equals or name in fields:
+            raise CallRefused("the seal is malformed")
+        fields[name] = value
+    if set(fields) != {"k", "t", "n", "p", "s"}:
+        raise CallRefused("the seal is malformed")
+    return fields
+
+
+class CallVerifier:
+    """The action server's side: accepts a body whose seal is valid, fresh and new; CallRefused else."""
+
+    def __init__(
+        self, keys: Mapping[str, bytes] | bytes, replays: Optional[ReplayCache] = None, clock: Clock = time.time,
+        freshness_seconds: float = FRESHNESS_SECONDS,
+    ) -> None:
+        self._keys = {key_id(keys): keys} if isinstance(keys, bytes) else dict(keys)
+        self._clock = clock
+        self._replays = replays if replays is not None else MemoryReplayCache(clock)
+        self.freshness_seconds = freshness_seconds
+
+    def verify(self, body: bytes, header: Optional[str]) -> Verdict:
+        if not header:
+            raise CallRefused("the call carries no seal")
+        if len(header) > MAX_HEADER_CHARS or not header.isascii():
+            raise CallRefused("the seal is malformed")
+        fields = _fields(header.strip())
+        key = self._keys.get(fields["k"])
+        if key is None:
+            raise CallRefused("the seal is under a key this server does not hold")
+        expected = _mac(key, fields["t"], fields["n"], fields["p"], body)
+        if not hmac.compare_digest(expected.encode("ascii"), fields["s"].encode("ascii")):
+            raise CallRefused("the seal does not match the call")
+        try:
+            sent = float(fields["t"])
+        except ValueError:
+            raise CallRefused("the seal is malformed") from None
+        if not abs(self._clock() - sent) <= self.freshness_seconds:  # also refuses nan
+            raise CallRefused("the seal is not fresh")
+        # Valid and fresh: its nonce is remembered for as long as the seal could still be fresh.
+        if not self._replays.first_use(fields["n"], 2 * self.freshness_seconds):
+            raise CallRefused("the seal was used before")
+        policy = fields["p"]
+        return Verdict(None if policy == NOT_SCRUBBED else policy)
 
 
 def scrub_action_call(call: Dict[str, Any], scrubber: EventScrubber) -> Dict[str, Any]:
@@ -62,14 +221,32 @@ def scrub_action_call(call: Dict[str, Any], scrubber: EventScrubber) -> Dict[str
     return call
 
 
-class CallSealer:
-    """The Rasa server's side: scrubs a call with the tracker store's scrubber, and seals its body."""
+def encode_call(call: Dict[str, Any]) -> bytes:
+    return json.dumps(call, separators=(",", ":")).encode("utf-8")
 
-    def __init__(self, scrubber: EventScrubber, key: bytes) -> None:
-        self.scrubber = scrubber
-        self._key = key
+
+class CallSealer:
+    """The Rasa server's side: scrubs a call with the tracker store's scrubber (when it has one), and seals it.
+
+    A call that cannot be scrubbed here (no scrubber, the vault down) is sealed as not scrubbed: the action
+    server scrubs it. A call is never sent unsealed: the action server would refuse it.
+    """
+
+    def __init__(
+        self, signer: CallSigner, scrubber: Optional[EventScrubber] = None, policy: Optional[str] = None
+    ) -> None:
+        self.signer = signer
+        self.scrubber = scrubber if policy else None
+        self.policy = policy
 
     def __call__(self, call: Dict[str, Any]) -> Tuple[bytes, str]:
-        """The scrubbed call as a JSON body, and its seal."""
-        body = json.dumps(scrub_action_call(call, self.scrubber), separators=(",", ":")).encode("utf-8")
-        return body, seal(body, self._key)
+        """The call as a JSON body, scrubbed if it could be, and its seal."""
+        if self.scrubber is not None:
+            try:
+                body = encode_call(scrub_action_call(call, self.scrubber))
+            except Exception as error:  # e.g. the vault database is down: the action server scrubs without it
+                logger.warning("an action call could not be scrubbed before sending (%s)", type(error).__name__)
+            else:
+                return body, self.signer(body, self.policy)
+        body = encode_call(call)
+        return body, self.signer(body, None)

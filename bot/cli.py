@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,29 @@ def pass_project(command: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+def versions() -> str:
+    """finbot's version and those of what it runs on (installed package metadata: nothing is imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    parts = ", ".join(f"{name} {of(name)}" for name in ("rasa", "rasa-sdk", "presidio-analyzer", "spacy"))
+    return f"finbot {of('finbot')} ({parts}; Python {platform.python_version()})"
+
+
+def show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(versions())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show_version,
+              help="Show finbot's version and those of Rasa, Presidio and spaCy, and exit.")
 @click.option(
     "--project-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="The Rasa project folder (default: $FINBOT_PROJECT_DIR or the current folder).",
@@ -99,11 +122,22 @@ def validate(project: Project) -> None:
     "--enable-api", is_flag=True,
     help="Start Rasa's HTTP API too, protected by the token in $FINBOT_RASA_API_TOKEN (required).",
 )
+@click.option(
+    "--demo/--no-demo", default=True, show_default=True,
+    help="Sign the widget's demo page in as a demo customer (only on a loopback address).",
+)
+@click.option(
+    "--cors", "cors", multiple=True, metavar="ORIGIN",
+    help="Let pages of ORIGIN (e.g. https://bank.example; '*' for any) call the REST channel and connect "
+         "to socket.io, as `rasa run --cors` does. Off by default. May be given more than once.",
+)
 @pass_project
-def run(project: Project, host: str, port: int, actions_port: int, debug: bool, enable_api: bool) -> None:
+def run(project: Project, host: str, port: int, actions_port: int, debug: bool, enable_api: bool,
+        demo: bool, cors: Tuple[str, ...]) -> None:
     """Train if needed, then start the action server and the Rasa server until Ctrl-C."""
     import os
 
+    from bot.demo import DEMO_SUBJECT, DEMO_TTL_SECONDS, DemoError, is_loopback, mint_local_token, write_demo_token
     from bot.rasa_launcher import API_TOKEN_ENV, ApiTokenError, check_api_token
     from bot.server import ServerError, Servers, stop_on_sigterm
     from bot.training import train as train_model
@@ -116,8 +150,15 @@ def run(project: Project, host: str, port: int, actions_port: int, debug: bool, 
             raise click.ClickException(str(error)) from None
     stop_on_sigterm()
     model = train_model(project)
+    demo_file: Optional[Path] = None
+    if demo and is_loopback(host):
+        try:
+            demo_file = write_demo_token(project, mint_local_token(project, DEMO_SUBJECT))
+        except DemoError as error:
+            click.echo(f"no demo customer: {error}")
     servers = Servers(
         project, model, host=host, port=port, actions_port=actions_port, debug=debug, api_token=api_token,
+        demo_token_file=demo_file, cors=cors,
     )
     try:
         click.echo(f"starting the assistant with {shown(model, project)} ...")
@@ -131,7 +172,11 @@ def run(project: Project, host: str, port: int, actions_port: int, debug: bool, 
             + (f"  Rasa HTTP API:  {servers.rasa_url}/  (token: ${API_TOKEN_ENV})\n" if api_token else "")
             + f"  app channel:    POST {servers.rasa_url}/webhooks/app/webhook  (Bearer token: finbot token USER)\n"
             f"  runtime state:  {project.var}\n"
-            "Press Ctrl-C to stop.",
+            + (f"The widget's demo page is signed in as the demo customer \"{DEMO_SUBJECT}\" (its token, valid for "
+               f"{DEMO_TTL_SECONDS // 3600} hours, is in {demo_file}); the REST channel is anonymous: it answers "
+               "advice and questions, and asks to sign in for banking.\n" if demo_file else
+               "Banking needs a signed-in customer: use the app channel with a token (finbot token USER).\n")
+            + "Press Ctrl-C to stop.",
         )
         status = servers.wait()
         raise click.ClickException(f"a server stopped unexpectedly (exit status {status})")
@@ -147,30 +192,43 @@ def run(project: Project, host: str, port: int, actions_port: int, debug: bool, 
 @click.option("--port", default=5005, show_default=True, help="Port of the Rasa server.")
 @click.option("--actions-port", default=5055, show_default=True, help="Port of the action server.")
 @click.option("--connect", default=None, metavar="URL", help="Talk to a Rasa server already running at URL.")
+@click.option("--token", default=None, metavar="JWT",
+              help="With --connect: talk through the app channel as this token's customer (else anonymously).")
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="Without --connect: sign in as the demo customer, so that banking answers.")
 @pass_project
-def shell(project: Project, port: int, actions_port: int, connect: Optional[str]) -> None:
-    """Talk to the assistant in the terminal, through the redacting REST channel.
+def shell(project: Project, port: int, actions_port: int, connect: Optional[str], token: Optional[str],
+          demo: bool) -> None:
+    """Talk to the assistant in the terminal, through the redacting channels.
 
     Starts both servers (their output goes to var/logs/) unless --connect names
-    a running one. Use this rather than `rasa shell`, whose built-in channel
-    cannot redact messages before Rasa sees them.
+    a running one, and signs in as the demo customer (the app channel, with a
+    short-lived token); --no-demo talks anonymously through the REST channel.
+    Use this rather than `rasa shell`, whose built-in channel cannot redact
+    messages before Rasa sees them.
     """
     import asyncio
 
+    from bot.demo import DEMO_SUBJECT, DemoError, mint_local_token
     from bot.server import ServerError, Servers, stop_on_sigterm
     from bot.shell import converse
     from bot.training import train as train_model
 
     if connect:
-        asyncio.run(converse(connect.rstrip("/")))
+        asyncio.run(converse(connect.rstrip("/"), token=token))
         return
     stop_on_sigterm()
     model = train_model(project)
     servers = Servers(project, model, port=port, actions_port=actions_port, quiet=True)
     try:
+        demo_token = mint_local_token(project, DEMO_SUBJECT) if demo else None
+    except DemoError as error:
+        click.echo(f"no demo customer: {error}")
+        demo_token = None
+    try:
         click.echo("starting the assistant ...")
         servers.start()
-        asyncio.run(converse(servers.rasa_url))
+        asyncio.run(converse(servers.rasa_url, token=demo_token, signed_in_as=DEMO_SUBJECT))
     except ServerError as error:
         raise click.ClickException(f"{error} (see {project.logs})") from error
     except KeyboardInterrupt:
@@ -256,26 +314,114 @@ def token(project: Project, subject: str, scopes: Tuple[str, ...], ttl: int) -> 
     A bank's backend mints its customers' tokens itself; with RS256 the private
     key is the bank's, so this command refuses.
     """
-    import yaml
+    from bot.channels.auth import MAX_SUBJECT_CHARS
+    from bot.demo import DemoError, mint_local_token
 
-    from bot.channels.auth import DEFAULT_AUDIENCE, DEFAULT_SECRET_ENV, MAX_SUBJECT_CHARS, local_secret, mint
-
-    try:
-        credentials = yaml.safe_load(project.credentials.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise click.ClickException(f"cannot read {project.credentials}: {error}") from None
-    settings = credentials.get("bot.channels.app.AppInput") or {}
-    algorithm = str(settings.get("jwt_algorithm") or "HS256")
-    if algorithm != "HS256":
-        raise click.ClickException(
-            f"the app channel is configured for {algorithm}: its tokens are signed with the bank's private key, "
-            "which never comes here. Mint them where that key lives (finbot token only signs HS256)."
-        )
     if not subject.strip() or len(subject) > MAX_SUBJECT_CHARS or not subject.isprintable():
         raise click.ClickException(f"SUBJECT must be printable and at most {MAX_SUBJECT_CHARS} characters")
-    secret = local_secret(str(project.var), str(settings.get("jwt_secret_env") or DEFAULT_SECRET_ENV))
-    audience = settings.get("jwt_audience", DEFAULT_AUDIENCE)
-    click.echo(mint(subject, secret, scopes=scopes, ttl_seconds=ttl, audience=str(audience) if audience else None))
+    try:
+        click.echo(mint_local_token(project, subject, scopes=scopes, ttl_seconds=ttl))
+    except DemoError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--endpoints", "endpoints_file", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="The endpoints file naming the tracker store and broker (default: the project's).")
+@pass_project
+def purge(project: Project, endpoints_file: Optional[str]) -> None:
+    """Delete what the privacy policy's retention says is past its time, now.
+
+    Vault values past their time to live, reveal records and conversations'
+    events past their retention (the policy's ``retention:``). The servers do
+    this on a schedule; this runs it once (the CronJob in deploy/k8s/ does).
+    """
+    from bot.retention import purge_configured
+
+    report = purge_configured(endpoints_file or project.endpoints, project.var)
+    click.echo(f"deleted {report}")
+
+
+@main.group()
+def keys() -> None:
+    """The master key ring: list the keys, rotate to a new one, retire old ones (see README, "Keys").
+
+    Keys are shown by id (a public fingerprint), never themselves; values never.
+    """
+
+
+def ring_shown(project: Project) -> str:
+    """Where the project's key ring is: the variable, or the key file."""
+    import os
+
+    from bot.privacy.keys import KEY_ENV, KEY_FILE
+
+    return f"${KEY_ENV}" if os.environ.get(KEY_ENV) else shown(project.var / KEY_FILE, project)
+
+
+@keys.command("list")
+@pass_project
+def keys_list(project: Project) -> None:
+    """Print each key's id, which one is current, and how many vault rows each seals."""
+    from bot.privacy import PrivacyError
+    from bot.privacy.rotation import inventory
+
+    try:
+        click.echo("\n".join(inventory(project.var).lines(ring_shown(project))))
+    except PrivacyError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@keys.command()
+@click.option("--reencrypt-only", is_flag=True,
+              help="Make no new key: re-encrypt the rows under older keys with the current one.")
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 10000),
+              help="Rows re-encrypted per transaction.")
+@pass_project
+def rotate(project: Project, reencrypt_only: bool, batch: int) -> None:
+    """Make a new current key and re-encrypt the vault under it, while the servers keep running.
+
+    The new key becomes the first line of var/keys/master.key; running servers seal new values under it
+    within a second. The older keys stay (rows sealed by a server that has not noticed yet still open)
+    until `finbot keys retire`. With $FINBOT_VAULT_KEY set, the ring is yours to change (see README).
+    """
+    from bot.privacy import PrivacyError
+    from bot.privacy.keys import KEY_ENV
+    from bot.privacy.rotation import rotate as rotate_keys
+
+    where = ring_shown(project)
+    if where.startswith("$") and not reencrypt_only:
+        raise click.ClickException(
+            f"the key ring is in ${KEY_ENV}, which this command cannot change. Generate a key (python -c "
+            "'from bot.privacy.keys import generate_key; print(generate_key())'), put it first in "
+            f"${KEY_ENV} (new,old: newest first, commas between keys), roll the servers, then run: "
+            "finbot keys rotate --reencrypt-only")
+    try:
+        rotated = rotate_keys(project.var, reencrypt_only=reencrypt_only, batch_size=batch)
+    except PrivacyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("\n".join(rotated.lines(where)))
+
+
+@keys.command()
+@click.argument("key_ids", nargs=-1, metavar="[KEY_ID]...")
+@pass_project
+def retire(project: Project, key_ids: Tuple[str, ...]) -> None:
+    """Re-encrypt leftovers, then drop from the ring every old key (or each KEY_ID) that no vault row needs.
+
+    Refuses to drop a key that rows still need, and never drops the current one.
+    """
+    from bot.privacy import PrivacyError
+    from bot.privacy.rotation import retire as retire_keys
+
+    try:
+        retired = retire_keys(project.var, key_ids)
+    except PrivacyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("\n".join(retired.lines(ring_shown(project))))
+    refusal = retired.refusal()
+    if refusal:
+        raise click.ClickException(refusal)
 
 
 @main.command("eval-redaction")

@@ -17,8 +17,11 @@ use one client per thread, or pass each its own ``session``.
 Retries: on a 5xx answer, a failed connection or a timeout, up to ``retries``
 more attempts, waiting ``backoff * 2**n`` seconds plus up to a quarter more
 (jitter), at most ``max_delay``; a 503's ``Retry-After`` (seconds or an HTTP
-date) is honoured up to ``max_delay``. Never on a 4xx: the same request would
-fail the same way. ``send`` carries one ``Idempotency-Key`` across its
+date) is honoured up to ``max_delay``. Two 4xx are retried too, after their
+``Retry-After``: 429 (this customer sent more than the rate limit allows) and,
+for a message with an ``Idempotency-Key``, 409 (another server is still
+handling the first attempt: the retry gets its answer). Never another 4xx: the
+same request would fail the same way. ``send`` carries one ``Idempotency-Key`` across its
 retries, so a retry after a lost answer returns the first reply instead of
 saying the message twice.
 
@@ -29,7 +32,8 @@ Errors::
 
     FinbotError                       everything this client raises on purpose
     ├── ApiError(status, message)     the server answered with an error status; raised as is for the
-    │                                 other 4xx (404, 422: an Idempotency-Key reused for another body)
+    │                                 other 4xx (404, 422: an Idempotency-Key reused for another body;
+    │                                 409 and 429 once every retry got them too)
     │   ├── BadRequestError           400 malformed request, 413 request too large
     │   ├── AuthenticationError       401 missing, bad or expired token
     │   ├── PermissionDeniedError     403 the token lacks the scope (chat, privacy:read, privacy:erase)
@@ -95,6 +99,7 @@ PRIVACY_REPORT_PATH = "/webhooks/app/privacy-report"
 CONVERSATION_PATH = "/webhooks/app/conversation"
 OPENAPI_PATH = "/webhooks/app/openapi.json"
 MAX_IDEMPOTENCY_KEY_CHARS = 128
+WAIT_STATUSES = (409, 429, 503)  # answers whose Retry-After says when to try again
 JITTER = 0.25  # up to this fraction of the backoff is added at random, so clients retrying together spread out
 
 TokenSource = Union[str, Callable[[], str]]
@@ -151,7 +156,7 @@ class _Retry:
     """An attempt that failed in a way worth retrying: why, the server's error if it answered, its wish for the wait."""
 
     reason: str
-    error: Optional[ServerError] = None
+    error: Optional[ApiError] = None
     retry_after: Optional[float] = None
 
 
@@ -290,8 +295,8 @@ class FinbotClient:
             if 200 <= status < 300:
                 return _decode(where, response)
             error = _api_error(response)
-            if isinstance(error, ServerError):
-                retry_after = _retry_after(response.headers.get("Retry-After")) if status == 503 else None
+            if isinstance(error, ServerError) or status == 429 or (status == 409 and idempotency_key):
+                retry_after = _retry_after(response.headers.get("Retry-After")) if status in WAIT_STATUSES else None
                 return _Retry(f"server answered {status}", error, retry_after)
             raise error
 

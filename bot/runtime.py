@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
@@ -148,10 +149,40 @@ def redact_log_message(redactor: Redactor, text: str) -> str:
 
 
 def _redact_log_message(redactor: Redactor, text: str) -> str:
+    masked, tokens = mask_opaque_tokens(redactor, text)
     limit = redactor.policy.max_chars
-    if len(text) <= limit:
-        return redactor.redact(text, LOG_SCOPE).text
-    return "\n".join(
-        redactor.redact(line, LOG_SCOPE).text if len(line) <= limit else LONG_LINE_WITHHELD
-        for line in text.split("\n")
-    )
+    if len(masked) <= limit:
+        redacted = redactor.redact(masked, LOG_SCOPE).text
+    else:
+        redacted = "\n".join(
+            redactor.redact(line, LOG_SCOPE).text if len(line) <= limit else LONG_LINE_WITHHELD
+            for line in masked.split("\n")
+        )
+    return _OPAQUE_MARK.sub(lambda mark: tokens[int(mark.group(1))], redacted) if tokens else redacted
+
+
+# The opaque ids the servers make and log (socket.io and widget session ids, UUIDs, digests, pseudonyms):
+# 16 characters or more of letters, digits, "-" and "_" (a widget session's ".<MAC>" too), with both letters
+# and digits. Name detection made "<PERSON_1>" of a piece of one; an id is not a name.
+_OPAQUE = re.compile(r"(?<![\w.~-])~?(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9_-]{16,}(?:\.[0-9a-f]{32})?(?![\w-])")
+_OPAQUE_MARK = re.compile("\ue000(\\d+)\ue001")  # private-use characters: no recognizer reads them
+# What an opaque token may be taken for on its own and still be kept: the kinds of people's names and
+# addresses. A token that is anything else (an IBAN, a card number, a code) is redacted as before.
+_NOT_IN_AN_ID = frozenset({"PERSON", "ADDRESS"})
+
+
+def mask_opaque_tokens(redactor: Redactor, text: str) -> Tuple[str, List[str]]:
+    """``text`` with each opaque id replaced by a mark, and the ids; an id the engine takes for any identifier
+    but a name or an address on its own stays in the text, to be redacted."""
+    tokens: List[str] = []
+    if "\ue000" in text or "\ue001" in text:  # marks of its own: nothing is masked, all is redacted
+        return text, tokens
+
+    def mask(match: re.Match) -> str:
+        token = match.group()
+        if any(found.type not in _NOT_IN_AN_ID for found in redactor.detect(token)):
+            return token
+        tokens.append(token)
+        return f"\ue000{len(tokens) - 1}\ue001"
+
+    return _OPAQUE.sub(mask, text), tokens

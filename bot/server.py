@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -33,14 +33,14 @@ def render_endpoints(project: Project, actions_url: str) -> Path:
     """Write the endpoints file for this run: the action server URL, and var/ paths under ``project.var``."""
     config: Dict[str, Any] = yaml.safe_load(project.endpoints.read_text()) or {}
     config.setdefault("action_endpoint", {})["url"] = actions_url
-    _move_sqlite_paths(config, project.var)
+    move_sqlite_paths(config, project.var)
     project.ensure_var()
     target = project.run_dir / "endpoints.yml"
     target.write_text(yaml.safe_dump(config, sort_keys=False))
     return target
 
 
-def _move_sqlite_paths(section: Any, var: Path) -> None:
+def move_sqlite_paths(section: Any, var: Path) -> None:
     """Point every SQLite ``db: var/...`` (at any depth, e.g. inside a wrapped store) into ``var``."""
     if not isinstance(section, dict):
         return
@@ -48,7 +48,7 @@ def _move_sqlite_paths(section: Any, var: Path) -> None:
     if section.get("dialect") == "sqlite" and isinstance(db, str) and db.startswith("var/"):
         section["db"] = str(var / db[len("var/"):])
     for value in section.values():
-        _move_sqlite_paths(value, var)
+        move_sqlite_paths(value, var)
 
 
 def _answers(url: str) -> bool:
@@ -72,6 +72,10 @@ class Servers:
     quiet: bool = False  # send the servers' output to var/logs/ instead of the terminal
     # Rasa's HTTP API (--enable-api), protected by this token; None: the API is off.
     api_token: Optional[str] = None
+    # The demo customer's token (bot.demo): the widget's demo page embeds it; None: no demo customer.
+    demo_token_file: Optional[Path] = None
+    # Origins whose pages may call the Rasa server (Rasa's --cors; socket.io included); none by default.
+    cors: Sequence[str] = ()
     processes: List[subprocess.Popen] = field(default_factory=list)
     restart_limit: int = RESTART_LIMIT
     restart_window_seconds: float = RESTART_WINDOW_SECONDS
@@ -104,16 +108,19 @@ class Servers:
             "--port", str(self.port),
             "--log-file", str(self.project.logs / "rasa.log"),
             *log_level,
+            *(["--cors", *self.cors] if self.cors else []),
         ]
+        from bot.demo import DEMO_TOKEN_FILE_ENV
         from bot.rasa_launcher import API_TOKEN_ENV
 
         env.pop(API_TOKEN_ENV, None)  # only Rasa, and only with the API on, gets the token
-        rasa_env = env
+        env.pop(DEMO_TOKEN_FILE_ENV, None)
+        rasa_env = env if self.demo_token_file is None else {**env, DEMO_TOKEN_FILE_ENV: str(self.demo_token_file)}
         if self.api_token:
             # The token goes through the environment, not the command line that `ps` shows
             # (bot.rasa_launcher hands it to Rasa inside the process).
             rasa = [sys.executable, "-m", "bot.rasa_launcher", *rasa[3:], "--enable-api"]
-            rasa_env = {**env, API_TOKEN_ENV: self.api_token}
+            rasa_env = {**rasa_env, API_TOKEN_ENV: self.api_token}
         for name, command in (("actions", actions), ("rasa", rasa)):
             output = open(self.project.logs / f"{name}.out", "ab") if self.quiet else None
             # A session of its own: Ctrl-C reaches us, and we stop the children in order.

@@ -1,9 +1,12 @@
-"""An interactive console over the redacting REST channel.
+"""An interactive console over the redacting REST channel, or the app channel when it has a token.
 
 ``rasa shell`` always talks through Rasa's built-in ``cmdline`` channel, which
 cannot be redacted at the door (it ignores credentials.yml). ``finbot shell``
-gives the same console (buttons included) over our REST channel instead, so
-what you type is redacted before Rasa, its stores or its logs see it.
+gives the same console (buttons included) over our channels instead, so
+what you type is redacted before Rasa, its stores or its logs see it. With a
+token (``finbot shell`` mints one for the demo customer, see bot.demo) it talks
+through the app channel as that signed-in customer, so banking answers; without
+one, through the anonymous REST channel.
 """
 
 from __future__ import annotations
@@ -19,15 +22,23 @@ from rasa.core.channels.console import _get_user_input, _print_bot_output
 EXIT_COMMAND = "/stop"
 
 
-async def send(session: aiohttp.ClientSession, server_url: str, sender: str, text: str) -> List[Dict[str, Any]]:
+async def send(
+    session: aiohttp.ClientSession, server_url: str, sender: str, text: str, token: Optional[str] = None
+) -> List[Dict[str, Any]]:
     """The bot's replies to ``text``; a refused request becomes a printed error, not a crash."""
-    url = f"{server_url}/webhooks/rest/webhook"
-    async with session.post(url, json={"sender": sender, "message": text}) as response:
+    if token:
+        request = session.post(f"{server_url}/webhooks/app/webhook", json={"message": text},
+                               headers={"Authorization": f"Bearer {token}"})
+    else:
+        request = session.post(f"{server_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    async with request as response:
         body = await response.text()
         try:
             data = json.loads(body)
         except json.JSONDecodeError:
             data = None
+        if token and response.status == 200 and isinstance(data, dict):
+            data = data.get("messages")
         if response.status != 200 or not isinstance(data, list):
             reason = data.get("error") if isinstance(data, dict) else body[:200]
             rasa.shared.utils.cli.print_error(f"The assistant refused that message ({response.status}): {reason}")
@@ -35,12 +46,19 @@ async def send(session: aiohttp.ClientSession, server_url: str, sender: str, tex
         return data
 
 
-async def converse(server_url: str, sender: Optional[str] = None, max_messages: Optional[int] = None) -> int:
-    """Read messages from the terminal, print the bot's replies; the number of messages sent."""
+async def converse(
+    server_url: str, sender: Optional[str] = None, max_messages: Optional[int] = None, token: Optional[str] = None,
+    signed_in_as: Optional[str] = None,
+) -> int:
+    """Read messages from the terminal, print the bot's replies; the number of messages sent.
+
+    With ``token``, as the signed-in customer it names (``signed_in_as``, for the greeting only)."""
     sender = sender or uuid.uuid4().hex
+    who = (f"You are signed in as the demo customer \"{signed_in_as}\"." if token and signed_in_as else
+           "You are signed in." if token else "You are not signed in: banking questions will ask you to sign in.")
     rasa.shared.utils.cli.print_success(
         f"Bot loaded. Type a message and press enter (use '{EXIT_COMMAND}' to exit). "
-        "What you type is redacted before it is stored or logged."
+        f"What you type is redacted before it is stored or logged. {who}"
     )
     sent = 0
     previous: Optional[Dict[str, Any]] = None
@@ -53,7 +71,7 @@ async def converse(server_url: str, sender: Optional[str] = None, max_messages: 
             if not text:
                 continue
             try:
-                replies = await send(session, server_url, sender, text)
+                replies = await send(session, server_url, sender, text, token)
             except aiohttp.ClientError as error:
                 rasa.shared.utils.cli.print_error(f"The assistant did not answer: {type(error).__name__}")
                 continue

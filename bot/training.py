@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterable, List
+
+import click
 
 from bot.settings import Project, process_env
 
@@ -54,6 +57,10 @@ def model_path(project: Project) -> Path:
     return project.models / f"{MODEL_PREFIX}{inputs_hash(project)}.tar.gz"
 
 
+class TrainingError(click.ClickException):
+    """Training failed: the command line prints the message (after Rasa's own error), not a traceback."""
+
+
 def train(project: Project, *, force: bool = False) -> Path:
     """Return the model for the current inputs, training it first if it does not exist."""
     target = model_path(project)
@@ -70,9 +77,17 @@ def train(project: Project, *, force: bool = False) -> Path:
     ]
     # Rasa's training cache goes beside the models, not into the project folder.
     env = process_env({"RASA_CACHE_DIRECTORY": str(project.models / ".cache")})
-    subprocess.run(command, check=True, cwd=project.root, env=env)
+    click.echo(f"training {target.name} on {len(training_inputs(project))} input files (config, domain, data); "
+               "Rasa prints each component's progress below (a few minutes on 2 cores)", err=True)
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=project.root, env=env)
+    if done.returncode != 0:
+        # Rasa printed its error above; a traceback of this process would only bury it.
+        raise TrainingError(f"training failed: rasa train exited with status {done.returncode} (its error is above); "
+                            f"fix {project.config.name}, {project.domain.name}/ or {project.data.name}/ and try again")
     if not target.exists():
-        raise RuntimeError(f"rasa train finished but {target} was not written")
+        raise TrainingError(f"rasa train finished but {target} was not written")
+    click.echo(f"trained {target.name} in {time.monotonic() - started:.0f} s", err=True)
     for stale in project.models.glob(f"{MODEL_PREFIX}*.tar.gz"):
         if stale != target:
             stale.unlink()

@@ -68,3 +68,11 @@ def test_redact_needs_no_project_folder(tmp_path: Path) -> None:
 def test_commands_that_need_a_project_say_so(tmp_path: Path) -> None:
     result = subprocess.run([FINBOT, "train"], capture_output=True, cwd=tmp_path, timeout=60)
     assert result.returncode != 0 and b"not a finbot project" in result.stderr
+
+
+def test_version_names_finbot_and_what_it_runs_on_without_loading_it() -> None:
+    from importlib.metadata import version
+
+    done = subprocess.run([FINBOT, "--version"], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.startswith(f"finbot {version('finbot')} (rasa {version('rasa')}, ")
+    assert "presidio-analyzer" in done.stdout and "Python 3." in done.stdout

@@ -100,7 +100,7 @@ def test_a_5xx_that_is_not_json_is_a_server_error_that_does_not_repeat_the_body(
         (401, AuthenticationError),
         (403, PermissionDeniedError),
         (404, ApiError),
-        (429, ApiError),
+        (422, ApiError),
     ],
 )
 def test_a_4xx_is_raised_at_once_without_a_retry(server: FakeAppServer, status: int, kind: Type[ApiError]) -> None:
@@ -145,6 +145,25 @@ def test_retry_after_on_a_503_is_honoured(server: FakeAppServer) -> None:
     with FinbotClient(server.url, TOKEN, **FAST) as client:
         assert client.erase() == Erasure("customer-42", True)
     assert 0.95 <= time.monotonic() - started < 2.0
+
+
+@pytest.mark.parametrize("status", [409, 429])
+def test_still_in_progress_and_too_many_messages_are_retried_after_their_wait(server: FakeAppServer,
+                                                                              status: int) -> None:
+    server.script(error(status, **{"Retry-After": "1"}), Answer(200, REPLY))
+    started = time.monotonic()
+    with FinbotClient(server.url, TOKEN, **FAST) as client:
+        client.send("hello")
+    assert 0.95 <= time.monotonic() - started < 2.0
+    keys = [request.headers.get("idempotency-key") for request in server.received]
+    assert len(keys) == 2 and keys[0] == keys[1] and keys[0]  # the same message, not a second one
+
+
+def test_a_409_without_an_idempotency_key_is_not_retried(server: FakeAppServer) -> None:
+    server.script(error(409), Answer(200, ERASED))
+    with FinbotClient(server.url, TOKEN, **FAST) as client, pytest.raises(ApiError) as raised:
+        client.erase()
+    assert raised.value.status == 409 and len(server.received) == 1
 
 
 def test_retry_after_as_an_http_date_is_honoured(server: FakeAppServer) -> None:

@@ -20,6 +20,7 @@ from rasa.shared.utils.common import class_from_module_path
 from rasa.shared.utils.io import read_config_file
 
 from bot.channels.socketio import TOKEN_SETTINGS
+from bot.channels.widget import ASSETS, WIDGET_DIR
 from bot.settings import OFFLINE_ENV
 from bot.stores import RedactingEventBroker, RedactingTrackerStore
 
@@ -82,7 +83,7 @@ def test_endpoints_load_as_rasa_reads_them_with_the_redacting_wrappers(rasa_env:
     assert endpoints.lock_store.type == "redis" and endpoints.lock_store.url == "redis"
     # Rasa ignores a key prefix that is not alphanumeric (with a warning only).
     assert str(endpoints.lock_store.kwargs["key_prefix"]).isalnum()
-    assert urlparse(endpoints.action.url).hostname == "nginx"
+    assert urlparse(endpoints.action.url).hostname == "actions-lb"
 
 
 def test_production_channels_are_the_authenticated_ones_only(rasa_env: Dict[str, str]) -> None:
@@ -90,7 +91,9 @@ def test_production_channels_are_the_authenticated_ones_only(rasa_env: Dict[str,
     for path in channels:
         assert issubclass(class_from_module_path(path), InputChannel), path
     # Not the open REST channel (anyone could name any conversation), nor Rasa's own, which do not redact.
-    assert set(channels) == {"bot.channels.app.AppInput", "bot.channels.socketio.RedactingSocketIOInput"}
+    # The widget's files and the metrics are channels too, ones that receive no messages.
+    assert set(channels) == {"bot.channels.app.AppInput", "bot.channels.socketio.RedactingSocketIOInput",
+                             "bot.channels.widget.WidgetInput", "bot.channels.metrics.MetricsInput"}
     app = channels["bot.channels.app.AppInput"]
     socketio = channels["bot.channels.socketio.RedactingSocketIOInput"]
     assert socketio["require_token"] is True
@@ -98,7 +101,31 @@ def test_production_channels_are_the_authenticated_ones_only(rasa_env: Dict[str,
         assert {"jwt_algorithm", "jwt_secret_env", "jwt_audience", "leeway_seconds"} <= set(settings)
         assert settings["jwt_secret_env"] in rasa_env, "the JWT secret's variable is not set by compose"
     assert set(socketio) - {"policy", "user_message_evt", "bot_message_evt", "session_persistence",
-                            "require_token"} <= set(TOKEN_SETTINGS)
+                            "require_token", "rate_limits"} <= set(TOKEN_SETTINGS)
+
+
+def test_every_message_channel_limits_senders_and_the_proxy_limits_browser_addresses_in_front() -> None:
+    from bot.channels.ratelimit import APP_DEFAULTS, RateLimits
+
+    channels: Dict[str, Dict[str, Any]] = read_config_file(str(DEPLOY / "credentials.yml"))
+    app = RateLimits.from_credentials(channels["bot.channels.app.AppInput"], APP_DEFAULTS)  # raises if it cannot work
+    socketio = RateLimits.from_credentials(channels["bot.channels.socketio.RedactingSocketIOInput"])
+    assert app.sender_per_minute > 0 and socketio.sender_per_minute > 0
+    # The app channel's callers are the bank's backends, one address for all customers: no limit per address,
+    # in the servers or in front of them. Browsers (socket.io) are limited per address, the one the proxy saw.
+    assert app.address_per_minute == 0
+    assert socketio.address_per_minute > 0 and socketio.trusted_proxies == 1
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    zones = dict(re.findall(r"limit_req_zone\s+\$binary_remote_addr\s+zone=(\w+):\S+\s+rate=(\d+)r/s;", nginx))
+    assert re.search(r"limit_req_status\s+429;", nginx)
+    served = locations(nginx)
+    used = re.search(r"limit_req\s+zone=(\w+)\s+burst=\d+", served["/socket.io/"])
+    assert used is not None and used.group(1) in zones
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in served["/socket.io/"]
+    assert "limit_req " not in served["/webhooks/app/"]
+    ingresses = {d["metadata"]["name"]: d["metadata"]["annotations"] for d in k8s_documents() if d["kind"] == "Ingress"}
+    assert int(ingresses["finbot-socketio"]["nginx.ingress.kubernetes.io/limit-rps"]) > 0
+    assert "nginx.ingress.kubernetes.io/limit-rps" not in ingresses["finbot-app"]
 
 
 def test_every_endpoint_variable_is_set_by_compose_and_by_kubernetes() -> None:
@@ -144,20 +171,23 @@ def upstreams(nginx: str) -> Dict[str, List[Tuple[str, int]]]:
 def test_nginx_upstreams_are_the_compose_services_on_their_ports() -> None:
     services = compose()["services"]
     nginx = (DEPLOY / "nginx.conf").read_text()
-    balanced = upstreams(nginx)
+    internal = (DEPLOY / "nginx-actions.conf").read_text()
+    balanced = {**upstreams(nginx), **upstreams(internal)}
+    assert "actions" not in upstreams(nginx)  # the public load balancer cannot reach the action servers
     rasa = {name for name in services if name.startswith("rasa-")}
-    actions = {name for name in services if name.startswith("actions-")}
+    actions = {name for name in services if re.fullmatch(r"actions-\d+", name)}
     assert len(rasa) >= 2 and len(actions) >= 2
-    for upstream in ("rasa", "rasa_socketio", "rasa_app"):
+    for upstream in ("rasa", "rasa_socketio"):
         assert {host for host, _ in balanced[upstream]} == rasa, upstream
     assert {host for host, _ in balanced["actions"]} == actions
     for members in balanced.values():
         for host, port in members:
             assert port == service_port(services[host]["command"]), f"{host}:{port}"
-    # The Rasa servers' action endpoint is nginx's internal server for the action upstream.
+    # The Rasa servers' action endpoint is the internal load balancer of the action upstream.
     action_url = urlparse(services["rasa-1"]["environment"]["FINBOT_ACTIONS_URL"])
-    assert action_url.hostname == "nginx"
-    server_block = re.search(rf"listen\s+{action_url.port};(.*?)\n    \}}", nginx, re.DOTALL)
+    assert action_url.hostname == "actions-lb"
+    assert "./nginx-actions.conf:/etc/nginx/nginx.conf:ro" in services["actions-lb"]["volumes"]
+    server_block = re.search(rf"listen\s+{action_url.port};(.*?)\n    \}}", internal, re.DOTALL)
     assert server_block is not None and "proxy_pass http://actions;" in server_block.group(1)
     # Nothing public reaches Rasa's API or the open REST webhook.
     assert "/webhooks/rest/" not in nginx and "location /conversations" not in nginx
@@ -205,3 +235,142 @@ def test_kubernetes_ports_services_and_secrets_agree() -> None:
                 backend = path["backend"]["service"]
                 assert backend["name"] == "finbot-rasa" and backend["port"]["number"] == 5005
                 assert not path["path"].startswith(("/webhooks/rest", "/conversations", "/model"))
+
+
+def test_compose_keeps_the_action_servers_off_the_published_network() -> None:
+    definition = compose()
+    services = definition["services"]
+    assert definition["networks"]["internal"]["internal"] is True
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"nginx"}
+    public_networks = {network for name in published for network in services[name]["networks"]}
+    for name in ("actions-1", "actions-2", "actions-lb"):
+        assert not set(services[name]["networks"]) & public_networks, name
+        assert "ports" not in services[name], name
+    for name in ("rasa-1", "rasa-2"):
+        assert "internal" in services[name]["networks"], name
+    # The action servers share their replay cache through the deployment's Redis.
+    assert services["actions-1"]["environment"]["FINBOT_REDIS_HOST"] == "redis"
+
+
+def test_kubernetes_lets_only_the_rasa_pods_reach_the_action_pods() -> None:
+    documents = k8s_documents()
+    [policy] = [d for d in documents if d["kind"] == "NetworkPolicy"]
+    actions = next(d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == "finbot-actions")
+    rasa = next(d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == "finbot-rasa")
+    spec = policy["spec"]
+    assert spec["podSelector"]["matchLabels"].items() <= actions["spec"]["template"]["metadata"]["labels"].items()
+    assert spec["policyTypes"] == ["Ingress"]
+    [rule] = spec["ingress"]
+    [source] = rule["from"]
+    assert set(source) == {"podSelector"}  # no namespace or address range: Rasa's pods only
+    assert source["podSelector"]["matchLabels"].items() <= rasa["spec"]["template"]["metadata"]["labels"].items()
+    port = service_port(container(documents, "finbot-actions")["command"])
+    assert rule["ports"] == [{"protocol": "TCP", "port": port}]
+    # The action pods get the Redis settings for their shared replay cache.
+    names = {item["name"] for item in container(documents, "finbot-actions")["env"]}
+    assert "FINBOT_REDIS_PASSWORD" in names
+
+
+def test_kubernetes_purges_on_a_schedule_with_the_deploy_endpoints_and_the_secrets_it_needs() -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    documents = k8s_documents()
+    [cron] = [d for d in documents if d["kind"] == "CronJob"]
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    [job] = pod["containers"]
+    command = job["command"]
+    assert command[:4] == ["finbot", "--project-dir", "/app", "purge"]
+    assert command[command.index("--endpoints") + 1] == "deploy/endpoints.yml"
+    assert (ROOT / "deploy" / "endpoints.yml").exists()
+    assert CliRunner().invoke(main, ["purge", "--help"]).exit_code == 0  # the command exists as written
+    refs = {e["valueFrom"]["secretKeyRef"]["key"] for e in job["env"]}
+    # The vault key and URL, and the password of the tracker store that deploy/endpoints.yml names.
+    assert {"FINBOT_VAULT_KEY", "FINBOT_VAULT_URL", "FINBOT_POSTGRES_PASSWORD"} <= refs
+    secret_keys = set(next(d for d in documents if d["kind"] == "Secret")["stringData"])
+    assert refs <= secret_keys
+    assert pod["securityContext"]["runAsNonRoot"] is True and cron["spec"]["concurrencyPolicy"] == "Forbid"
+
+
+def locations(nginx: str) -> Dict[str, str]:
+    """Each nginx ``location`` (its modifier and path, e.g. ``= /widget/x.js``) and its block's text."""
+    return {f"{modifier} {path}".strip(): body
+            for modifier, path, body in re.findall(r"location\s+(=|~\*?|\^~)?\s*(\S+)\s*\{(.*?)\}", nginx, re.S)}
+
+
+def test_requests_without_an_idempotency_key_are_not_pinned_to_one_server() -> None:
+    """Idempotency keys live in Redis, so nothing needs affinity by key: no hash of the header (an absent
+    header hashes alike, and would send every request without a key to one server)."""
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    app = locations(nginx)["/webhooks/app/"]
+    assert "proxy_pass http://rasa;" in app
+    assert re.search(r"upstream\s+rasa\s*\{[^}]*\b(hash|ip_hash|sticky)\b", nginx) is None  # round robin
+    assert "idempotency" not in "\n".join(line.split("#")[0] for line in nginx.lower().splitlines())
+    for document in k8s_documents():
+        annotations = document["metadata"].get("annotations", {})
+        assert not [name for name in annotations if "hash-by" in name], document["metadata"]["name"]
+    # ...because the Rasa servers get the deployment's Redis, where the app channel keeps the keys.
+    from bot.redis_settings import RedisSettings
+
+    compose_env = {name: resolved(value) for name, value in compose()["services"]["rasa-1"]["environment"].items()}
+    assert RedisSettings.from_environment(compose_env) is not None
+    configmap = next(d for d in k8s_documents() if d["kind"] == "ConfigMap")
+    assert RedisSettings.from_environment(configmap["data"]) is not None
+    assert "FINBOT_REDIS_PASSWORD" in {item["name"] for item in container(k8s_documents(), "finbot-rasa")["env"]}
+
+
+def widget_files() -> Set[str]:
+    """The widget's script and the files it loads from beside itself (``assetUrl("...")`` in the script)."""
+    script = (WIDGET_DIR / ASSETS["finbot-widget.js"][0]).read_text()
+    return {"finbot-widget.js", *re.findall(r'assetUrl\("([^"]+)"\)', script)}
+
+
+def test_the_widget_files_are_served_and_published_and_nothing_else_under_widget() -> None:
+    files = widget_files()
+    assert files == {"finbot-widget.js", "finbot-widget.css", "socket.io.min.js"}
+    assert files <= set(ASSETS)  # WidgetInput serves each
+    public = {f"/widget/{name}" for name in files}
+    nginx = locations((DEPLOY / "nginx.conf").read_text())
+    published = {where.split()[-1] for where in nginx if "/widget" in where}
+    assert published == public  # not the demo page, nor its demo.css
+    assert all("proxy_pass http://rasa;" in nginx[f"= {path}"] for path in public)
+    ingress = {path["path"]: path["pathType"] for document in k8s_documents() if document["kind"] == "Ingress"
+               for rule in document["spec"]["rules"] for path in rule["http"]["paths"]}
+    assert {path for path in ingress if path.startswith("/widget")} == public
+    assert all(ingress[path] == "Exact" for path in public)
+
+
+def test_the_image_holds_the_widget_files_where_the_deploy_credentials_look() -> None:
+    channels: Dict[str, Dict[str, Any]] = read_config_file(str(DEPLOY / "credentials.yml"))
+    folder = Path(channels["bot.channels.widget.WidgetInput"]["widget_dir"])
+    dockerfile = (DEPLOY / "Dockerfile").read_text().replace("\\\n", " ")
+    workdir = Path(re.findall(r"^WORKDIR (\S+)$", dockerfile, re.M)[-1])
+    copied = set()
+    for line in re.findall(r"^COPY (.+)$", dockerfile, re.M):
+        *_, destination = line.split()
+        copied.add(workdir / destination)
+    for name in widget_files():
+        where = folder / ASSETS[name][0]
+        assert where in copied or where.parent in copied, f"{name} is not copied to {where}"
+    assert "npm ci" in dockerfile  # socket.io-client exactly as widget/package-lock.json pins it
+
+
+def finbot_services() -> Dict[str, Dict[str, Any]]:
+    return {name: service for name, service in compose()["services"].items()
+            if re.fullmatch(r"(rasa|actions)-\d+", name)}
+
+
+def test_compose_runs_the_finbot_containers_hardened_on_a_local_image() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    for name, service in finbot_services().items():
+        # Built here (deploy/Dockerfile's tag), never pulled: a bare name could be anyone's on Docker Hub.
+        assert service["image"] == "finbot:local" and service["pull_policy"] == "never", name
+        assert f"-t {service['image']} " in dockerfile
+        assert service["user"] == "10001:10001" and service["read_only"] is True, name
+        assert service["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in service["security_opt"], name
+        tmpfs = {entry.split(":")[0]: entry for entry in service["tmpfs"]}
+        assert set(tmpfs) == {"/tmp", service["environment"]["FINBOT_VAR_DIR"]}, name
+        assert all("uid=10001" in entry for entry in tmpfs.values()), name

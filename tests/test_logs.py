@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from typing import Iterator, List
+from typing import Any, Iterator, List
 
 import pytest
 
@@ -107,3 +107,36 @@ def test_a_repeated_log_message_is_redacted_once_and_no_original_is_kept() -> No
     recent.get("a", redact), recent.get("b", redact)  # the oldest entry is dropped past the size
     recent.get("card 4111 1111 1111 1111", redact)
     assert len(calls) == 4
+
+
+class NameSpotter:
+    """A stand-in engine: "Kevin" is a name, "GB82WEST12345698765432" an IBAN, 16 digits a card."""
+
+    policy = type("Policy", (), {"max_chars": 10_000})()
+    RULES = ((r"Kevin", "PERSON"), (r"GB82WEST12345698765432", "IBAN_CODE"), (r"\d{16}", "CREDIT_CARD"))
+
+    def detect(self, text: str) -> List[Any]:
+        return [type("Found", (), {"type": kind})() for rule, kind in self.RULES if re.search(rule, text)]
+
+    def redact(self, text: str, conversation: str) -> Any:
+        for rule, kind in self.RULES:
+            text = re.sub(rule, f"<{kind}_1>", text)
+        return type("Redaction", (), {"text": text})()
+
+
+@pytest.mark.parametrize("line, expected", [
+    # Opaque ids the servers make are not read for names...
+    ("socketio: User MKXq2v8T0Hh3-Kevin9AB connected", "socketio: User MKXq2v8T0Hh3-Kevin9AB connected"),
+    ("erased app:~mfrggzdfmztwq2lknnwg23tomfrggzdf", "erased app:~mfrggzdfmztwq2lknnwg23tomfrggzdf"),
+    # ...but a name elsewhere in the line still is,
+    ("User MKXq2v8T0Hh3uL9AAAB0 is Kevin", "User MKXq2v8T0Hh3uL9AAAB0 is <PERSON_1>"),
+    # and a token that is an identifier of another kind is not an id to keep.
+    ("send to GB82WEST12345698765432 now", "send to <IBAN_CODE_1> now"),
+    ("card 4111111111111111 declined", "card <CREDIT_CARD_1> declined"),
+    # A line with marks of its own is redacted whole.
+    ("\ue0000\ue001 Kevin MKXq2v8T0Hh3-Kevin9AB", "\ue0000\ue001 <PERSON_1> MKXq2v8T0Hh3-<PERSON_1>9AB"),
+])
+def test_opaque_ids_are_not_read_for_names_in_logs(line: str, expected: str) -> None:
+    from bot.runtime import _redact_log_message
+
+    assert _redact_log_message(NameSpotter(), line) == expected  # type: ignore[arg-type]

@@ -102,3 +102,28 @@ def test_minting_a_token_does_not_load_the_privacy_engine() -> None:
     shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert shown.stdout.strip() == "[]"
+
+
+def test_the_demo_customers_token_signs_in_on_the_app_and_socketio_channels(tmp_path: Path, env: None) -> None:
+    from bot.channels.socketio import token_verifier
+    from bot.demo import DEMO_SCOPES, DEMO_SUBJECT, DEMO_TTL_SECONDS, mint_local_token, write_demo_token
+    from bot.settings import Project
+
+    project = Project.locate(ROOT, tmp_path / "var")
+    token = mint_local_token(project, DEMO_SUBJECT, now=time.time())
+    socketio = yaml.safe_load((ROOT / "credentials.yml").read_text())["bot.channels.socketio.RedactingSocketIOInput"]
+    for verifier in (TokenVerifier.from_settings(app_settings(), str(project.var)),
+                     token_verifier({**socketio, "var_dir": str(project.var)})):
+        principal = verifier.verify(token)
+        assert principal.conversation == f"app:{DEMO_SUBJECT}" and principal.scopes == set(DEMO_SCOPES)
+        assert DEMO_TTL_SECONDS - 60 < principal.expires_at - time.time() <= DEMO_TTL_SECONDS
+    path = write_demo_token(project, token)
+    assert path.read_text().strip() == token and path.stat().st_mode & 0o777 == 0o600
+    assert write_demo_token(project, "another") == path and path.read_text().strip() == "another"
+
+
+def test_the_demo_customer_is_made_only_on_a_loopback_address() -> None:
+    from bot.demo import is_loopback
+
+    assert all(is_loopback(host) for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"))
+    assert not any(is_loopback(host) for host in ("0.0.0.0", "::", "10.0.0.5", "bank.example", ""))

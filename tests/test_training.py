@@ -76,3 +76,20 @@ def test_hash_follows_the_nlu_components_code(project: Project, monkeypatch: pyt
     sources = training.component_sources()
     monkeypatch.setattr(training, "component_sources", lambda: [*sources, changed])
     assert inputs_hash(project) != first
+
+
+def test_a_failed_training_says_so_in_a_line_after_rasas_error_without_a_traceback(project: Project) -> None:
+    import subprocess
+    import sys
+
+    config = yaml.safe_load(project.config.read_text())
+    config["pipeline"] = [{"name": "NoSuchComponentAnywhere"}]
+    project.config.write_text(yaml.safe_dump(config))
+    finbot = Path(sys.executable).with_name("finbot")
+    done = subprocess.run([str(finbot), "--project-dir", str(project.root), "--var-dir", str(project.root / "var"),
+                           "train"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1
+    assert "NoSuchComponentAnywhere" in done.stdout + done.stderr  # Rasa's own error
+    assert "Error: training failed: rasa train exited with status" in done.stderr
+    assert "Traceback" not in done.stderr.split("NoSuchComponentAnywhere")[-1]  # none of ours after Rasa's
+    assert "CalledProcessError" not in done.stderr

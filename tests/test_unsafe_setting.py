@@ -81,7 +81,7 @@ def test_channel_gate_and_tracker_store_pass_text_unchanged(monkeypatch: pytest.
     from rasa.core.channels.channel import UserMessage
 
     from bot.channels.gate import PrivacyGate
-    from bot.stores.tracker_store import scrubber_for
+    from bot.stores.scrub import scrubber_for
 
     monkeypatch.setenv(runtime.UNSAFE_ENV, "1")
     monkeypatch.setattr(runtime, "_unsafe", [])

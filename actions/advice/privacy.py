@@ -19,6 +19,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.advice.common import loop_is_active
 from actions.advice.text import join_words
+from actions.signed_in import SignedInOnly
+from bot.channels.auth import SCOPE_PRIVACY_ERASE, VOUCHED_KEY
 from bot.privacy.entities import ENTITY_KINDS
 from bot.privacy.errors import PrivacyError
 from bot.privacy.policy import Action as PolicyAction
@@ -110,12 +112,35 @@ class ActionExplainPrivacy(Action):
         return []
 
 
-class ActionForgetMe(Action):
-    """After the user confirmed "forget me": say it is done and ask the tracker store to erase the conversation."""
+class ActionForgetMe(SignedInOnly, Action):
+    """After the user confirmed "forget me": say it is done and ask the tracker store to erase the conversation.
+
+    Only for a signed-in customer (in an open channel anyone can name any conversation id) whose token grants
+    ``privacy:erase``, as the app channel's erase demands: the channel vouches for the scopes in the message's
+    metadata (bot.channels.auth.vouched_metadata)."""
 
     def name(self) -> str:
         return "action_forget_me"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if SCOPE_PRIVACY_ERASE not in vouched_scopes(tracker):
+            logger.info("action_forget_me: not erased, the sign-in does not grant %s", SCOPE_PRIVACY_ERASE)
+            dispatcher.utter_message(text=CANNOT_ERASE)
+            return []
+        logger.info("action_forget_me: the conversation is to be erased at the customer's request")
         dispatcher.utter_message(response="utter_forgotten")
         return [SlotSet(ERASE_SLOT, True)]
+
+
+CANNOT_ERASE = ("I can't erase this conversation from here: the way you signed in doesn't allow it. You can erase it "
+                "in your bank app's privacy settings. Nothing has been erased.")
+
+
+def vouched_scopes(tracker: Tracker) -> List[str]:
+    """What the latest message's channel says the caller's token grants (none when it says nothing)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            vouched = (event.get("metadata") or {}).get(VOUCHED_KEY) or {}
+            scopes = vouched.get("scopes") if isinstance(vouched, dict) else None
+            return [str(scope) for scope in scopes] if isinstance(scopes, list) else []
+    return []

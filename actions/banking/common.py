@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.banking import runtime
 from actions.banking.core_bank import CoreBank
 from actions.banking.reveal import PlaceholderReveal
+from actions.signed_in import SignedInOnly
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,8 @@ CARD_SLOTS = ("card_operation", "selected_card", "card_change_confirmed")
 SUSPICIOUS_SLOTS = ("suspicious_transaction", "suspicious_freeze", "suspicious_options")
 
 
-class BankingContext:
-    """The bank and the Vault an action uses."""
+class BankingContext(SignedInOnly):
+    """The bank and the Vault an action uses; it runs only for a signed-in customer (actions.signed_in)."""
 
     def __init__(self, bank: Optional[CoreBank] = None, vault: Optional[PlaceholderReveal] = None) -> None:
         super().__init__()
@@ -59,7 +60,8 @@ class BankingContext:
 
 
 def user_id(tracker: Tracker) -> str:
-    """The signed-in user: the conversation's sender id (the only key to a customer)."""
+    """The signed-in user: the conversation's sender id (the only key to a customer). The action server runs a
+    banking action only in a signed-in conversation (``app:<subject>``, see actions.signed_in)."""
     return str(tracker.sender_id)
 
 

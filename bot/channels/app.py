@@ -30,6 +30,7 @@ from sanic.exceptions import MethodNotSupported
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import metrics
 from bot.channels.app_http import (
     MAX_BODY_BYTES,
     AppOutputChannel,
@@ -39,11 +40,22 @@ from bot.channels.app_http import (
     error_json,
     parse_chat,
 )
-from bot.channels.auth import SCOPE_CHAT, SCOPE_PRIVACY_ERASE, SCOPE_PRIVACY_READ, AuthError, Principal, TokenVerifier
+from bot.channels.auth import (
+    SCOPE_CHAT,
+    SCOPE_PRIVACY_ERASE,
+    SCOPE_PRIVACY_READ,
+    AuthError,
+    Principal,
+    Pseudonyms,
+    TokenVerifier,
+    vouched_metadata,
+)
 from bot.channels.gate import PrivacyGate
-from bot.channels.idempotency import IdempotencyCache, IdempotencyConflict, Result, valid_key
+from bot.channels.idempotency import IdempotencyCache, IdempotencyRefused, IdempotencyStore, Result, valid_key
+from bot.channels.idempotency_redis import idempotency_store
 from bot.channels.privacy import conversation_lock, erase_conversation, privacy_report, report_json
-from bot.channels.rest import BadRequest
+from bot.channels.ratelimit import APP_DEFAULTS, RateLimiter, RateLimits
+from bot.channels.rest import BadRequest, limited_response, request_address
 from bot.faults.install import install_at_start
 
 logger = logging.getLogger(__name__)
@@ -71,12 +83,14 @@ class AppInput(InputChannel):
         gate: PrivacyGate,
         verifier: TokenVerifier,
         max_body_bytes: int = MAX_BODY_BYTES,
-        idempotency: Optional[IdempotencyCache] = None,
+        idempotency: Optional[IdempotencyStore] = None,
+        limiter: Optional[RateLimiter] = None,
     ) -> None:
         self.gate = gate
         self.verifier = verifier
         self.max_body_bytes = max_body_bytes
         self.idempotency = idempotency or IdempotencyCache()
+        self.limiter = limiter or RateLimiter()
 
     @classmethod
     def name(cls) -> str:
@@ -88,7 +102,11 @@ class AppInput(InputChannel):
         var_dir = credentials.get("var_dir")
         gate = PrivacyGate.shared(credentials.get("policy"), var_dir)
         verifier = TokenVerifier.from_settings(credentials, var_dir)
-        return cls(gate, verifier, int(credentials.get("max_body_bytes") or MAX_BODY_BYTES))
+        verifier.pseudonyms = Pseudonyms.for_deployment(var_dir, gate.redactor.detect)
+        # Idempotency keys in the deployment's Redis when it has one: a retry may reach another server.
+        return cls(gate, verifier, int(credentials.get("max_body_bytes") or MAX_BODY_BYTES),
+                   idempotency=idempotency_store(var_dir),
+                   limiter=RateLimiter(RateLimits.from_credentials(credentials, APP_DEFAULTS)))
 
     def authorize(self, request: Request, scope: str) -> Principal:
         """The caller, if its token is valid and grants ``scope``; AuthError otherwise."""
@@ -121,6 +139,7 @@ class AppInput(InputChannel):
             try:
                 principal = self.authorize(request, SCOPE_CHAT)
             except AuthError as error:
+                metrics.message_refused(self.name(), "forbidden" if error.status == 403 else "unauthorized")
                 return auth_error_response(error, SCOPE_CHAT)
             try:
                 check_size(request.headers.get("content-length"), request.body, self.max_body_bytes)
@@ -129,7 +148,12 @@ class AppInput(InputChannel):
                 if key is not None and not valid_key(key):
                     raise BadRequest(400, f"{IDEMPOTENCY_HEADER} must be 1 to 128 printable ASCII characters")
             except BadRequest as error:
+                metrics.message_refused(self.name(), "bad_request")
                 return error_json(error.status, str(error))
+            wait = self.limiter.check(principal.conversation, request_address(request, self.limiter))
+            if wait:
+                metrics.message_refused(self.name(), "rate_limited")
+                return limited_response(wait)
 
             async def handle() -> Result:
                 return await self._handle(guarded, principal, text, metadata)
@@ -139,8 +163,9 @@ class AppInput(InputChannel):
                 return response.json(body, status=status)
             try:
                 (status, body), replayed = await self.idempotency.run(principal.conversation, key, request.body, handle)
-            except IdempotencyConflict as error:
-                return error_json(422, str(error))
+            except IdempotencyRefused as error:  # 422 another body, 409 still in progress, 503 store down
+                metrics.message_refused(self.name(), "idempotency")
+                return error_json(error.status, str(error), error.headers)
             return response.json(body, status=status, headers={REPLAYED_HEADER: "true" if replayed else "false"})
 
         @app_routes.route("/privacy-report", methods=["GET"])
@@ -170,13 +195,14 @@ class AppInput(InputChannel):
                 return error_json(503, "the assistant is not ready; please try again")
             try:
                 async with conversation_lock(agent.lock_store, principal.conversation):
-                    await erase_conversation(agent.tracker_store, principal.conversation)
+                    erasure = await erase_conversation(agent.tracker_store, principal.conversation)
+                    # Kept responses of this conversation go too: a replay must not bring back what was erased.
+                    await self.idempotency.forget(principal.conversation)
             except Exception as error:
                 logger.error("erasing a conversation failed: %s", type(error).__name__)
                 return error_json(500, "the conversation could not be erased; please try again")
-            # Kept responses of this conversation go too: a replay must not bring back what was erased.
-            self.idempotency.forget(principal.conversation)
-            return response.json({"conversation_id": principal.subject, "erased": True})
+            return response.json({"conversation_id": principal.subject, "erased": True,
+                                  "kept_elsewhere": list(erasure.kept_elsewhere)})
 
         return app_routes
 
@@ -190,7 +216,8 @@ class AppInput(InputChannel):
         """Pass one message through the gate into Rasa; the status and body to answer with."""
         collector = AppOutputChannel()
         conversation = principal.conversation
-        message = UserMessage(text, collector, conversation, input_channel=self.name(), metadata=metadata)
+        message = UserMessage(text, collector, conversation, input_channel=self.name(),
+                              metadata=vouched_metadata(metadata, principal))
         try:
             await guarded(message)
         except Exception as error:  # the text is never logged, only what failed

@@ -21,17 +21,26 @@ configuration, so tokens a bank issues for its other services are refused).
 
 A signed-in customer's conversation is kept as ``app:<sub>``: the open
 development channels (REST, socket.io without a token) refuse ids with that
-prefix, so no caller without the token can name it.
+prefix, so no caller without the token can name it. A ``sub`` that is itself
+an identifier the engine would redact (an e-mail address, a customer number, a
+name) is not stored or published as the conversation id: the conversation is
+``app:~<pseudonym>``, a keyed digest of ``sub`` under a key of this deployment
+(``Pseudonyms``), the same on every server and for every token of that subject.
 Scopes are OAuth-style: a space-separated ``scope`` claim (or an ``scp`` list).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
+import re
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, FrozenSet, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Mapping, Optional, Sequence, Union
 
 import jwt
 
@@ -72,16 +81,89 @@ class Principal:
     subject: str
     scopes: FrozenSet[str]
     expires_at: float
+    pseudonym: Optional[str] = None  # stands for the subject in the stores when the subject is an identifier
 
     @property
     def conversation(self) -> str:
-        """The conversation id in the stores: the subject, in the namespace no open channel can name."""
-        return AUTHENTICATED_PREFIX + self.subject
+        """The conversation id in the stores: the subject (or its pseudonym), in the namespace no open channel
+        can name."""
+        return AUTHENTICATED_PREFIX + (self.pseudonym or self.subject)
 
     def require(self, scope: str) -> None:
         """Raise AuthError(403) unless the token grants ``scope``."""
         if scope not in self.scopes:
             raise AuthError(403, f'the token does not grant the "{scope}" scope')
+
+
+PSEUDONYM_PURPOSE = "conversation-pseudonym/v1"
+PSEUDONYM_MARK = "~"
+_MAX_REMEMBERED_SUBJECTS = 4096
+# Identifiers whatever the engine makes of them: an e-mail address, or a run of five digits or more.
+_PLAINLY_IDENTIFYING = re.compile(r"@|\d(?:\W?\d){4}")
+
+
+class Pseudonyms:
+    """Which token subjects are identifiers, and the keyed pseudonym that stands for each in the stores.
+
+    ``identifies`` is the privacy engine's judgement (does it find anything in the subject?); an e-mail
+    address or five digits are identifying whatever it says. What was decided is remembered per keyed digest
+    of the subject (a bounded number), so the engine reads a subject once per process.
+    """
+
+    def __init__(self, key: bytes, identifies: Callable[[str], bool] = lambda _: False) -> None:
+        self._key = key
+        self._identifies = identifies
+        self._decided: OrderedDict[bytes, Optional[str]] = OrderedDict()
+
+    def of(self, subject: str) -> Optional[str]:
+        """The pseudonym that stands for ``subject``, or None when the subject is not an identifier."""
+        digest = hmac.new(self._key, subject.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+        if digest in self._decided:
+            self._decided.move_to_end(digest)
+            return self._decided[digest]
+        always = PSEUDONYM_MARK + base64.b32encode(digest[:20]).decode().lower()
+        try:
+            identifying = bool(_PLAINLY_IDENTIFYING.search(subject)) or self._identifies(subject)
+        except Exception:  # the engine could not judge (a time limit): the pseudonym, this once (not remembered)
+            return always
+        pseudonym = always if identifying else None
+        self._decided[digest] = pseudonym
+        while len(self._decided) > _MAX_REMEMBERED_SUBJECTS:
+            self._decided.popitem(last=False)
+        return pseudonym
+
+    @classmethod
+    def for_deployment(cls, var_dir: Optional[str], detect: Callable[[str], Sequence[Any]]) -> Pseudonyms:
+        """Pseudonyms under this deployment's key, with ``detect`` (a redactor's) judging the subjects."""
+        return cls(deployment_key(var_dir, PSEUDONYM_PURPOSE), lambda subject: bool(detect(subject)))
+
+
+def is_signed_in(conversation_id: str) -> bool:
+    """Whether a conversation id is one only a verified token creates (``app:<subject>``, exactly)."""
+    return conversation_id.startswith(AUTHENTICATED_PREFIX) and len(conversation_id) > len(AUTHENTICATED_PREFIX)
+
+
+# The key of a message's metadata under which a channel says what the signed-in caller's token grants
+# (``{"scopes": [...]}``); no client can set it: every channel drops it from what the client sent.
+VOUCHED_KEY = "finbot_signed_in"
+
+
+def vouched_metadata(metadata: Optional[Mapping[str, Any]], principal: Optional[Principal]) -> Dict[str, Any]:
+    """The message's metadata as the channel hands it to Rasa: the client's, without ``VOUCHED_KEY``, and
+    with what the caller's verified token grants when there is one (actions read it: actions.signed_in)."""
+    kept = {key: value for key, value in (metadata or {}).items() if key != VOUCHED_KEY}
+    if principal is not None:
+        kept[VOUCHED_KEY] = {"scopes": sorted(principal.scopes)}
+    return kept
+
+
+WIDGET_SESSION_SHAPE = re.compile(r"[0-9a-f]{32}\.[0-9a-f]{32}")
+
+
+def is_widget_session(conversation_id: str) -> bool:
+    """Whether an id has the shape of a widget session the server issued (bot.channels.socketio_sessions):
+    the REST channel refuses such ids, so that it cannot talk in an anonymous visitor's conversation."""
+    return WIDGET_SESSION_SHAPE.fullmatch(conversation_id.strip().lower()) is not None
 
 
 def is_reserved(conversation_id: str) -> bool:
@@ -121,6 +203,8 @@ class TokenVerifier:
         self.audience = audience
         self.issuer = issuer
         self.leeway = leeway_seconds
+        # Set by the channel that uses this verifier: pseudonyms for subjects that are identifiers.
+        self.pseudonyms: Optional[Pseudonyms] = None
 
     @classmethod
     def from_settings(cls, settings: Optional[Mapping[str, Any]], var_dir: Optional[str] = None) -> TokenVerifier:
@@ -137,7 +221,10 @@ class TokenVerifier:
             except OSError as error:
                 raise AuthConfigError(f"cannot read jwt_public_key_file: {error.strerror}") from None
         else:
-            key = local_secret(var_dir, str(settings.get("jwt_secret_env") or DEFAULT_SECRET_ENV))
+            fallback = settings.get("jwt_secret_fallback", True)
+            if not isinstance(fallback, bool):
+                raise AuthConfigError("jwt_secret_fallback must be true or false")
+            key = local_secret(var_dir, str(settings.get("jwt_secret_env") or DEFAULT_SECRET_ENV), fallback)
         audience = settings.get("jwt_audience", DEFAULT_AUDIENCE)
         if not audience or not str(audience).strip():
             raise AuthConfigError("jwt_audience must name this service (the tokens' aud claim), e.g. finbot")
@@ -175,7 +262,8 @@ class TokenVerifier:
         if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_CHARS \
                 or not subject.isprintable():
             raise AuthError(401, f'the token\'s "sub" must be printable and at most {MAX_SUBJECT_CHARS} characters')
-        return Principal(subject=subject, scopes=_scopes(claims), expires_at=float(claims["exp"]))
+        pseudonym = self.pseudonyms.of(subject) if self.pseudonyms is not None else None
+        return Principal(subject=subject, scopes=_scopes(claims), expires_at=float(claims["exp"]), pseudonym=pseudonym)
 
     def from_header(self, header: Optional[str]) -> Principal:
         """The principal of an ``Authorization: Bearer <token>`` header; AuthError(401) if absent or bad."""
@@ -187,13 +275,29 @@ class TokenVerifier:
         return self.verify(token.strip())
 
 
-def local_secret(var_dir: Optional[str], env_name: str = DEFAULT_SECRET_ENV) -> bytes:
-    """The HS256 secret: ``$<env_name>``, else one derived from the project's master key."""
+def local_secret(var_dir: Optional[str], env_name: str = DEFAULT_SECRET_ENV, fallback: bool = True) -> bytes:
+    """The HS256 secret: ``$<env_name>``, else (``fallback``) one derived from the project's master key.
+
+    A variable that is set but empty is a mistake, not a request for the fallback: AuthConfigError. So is
+    no variable when ``fallback`` is off (the production configuration: every action server holds the
+    master key, and must not be able to mint customers' tokens)."""
     configured = os.environ.get(env_name)
-    if configured:
+    if configured is not None:
+        if not configured.strip():
+            raise AuthConfigError(f"${env_name} is set but empty: set a secret of at least {MIN_SECRET_BYTES} "
+                                  "bytes (or unset it to use the secret derived from the master key)")
         return configured.encode()
+    if not fallback:
+        raise AuthConfigError(f"${env_name} is required here (jwt_secret_fallback: false): set a secret of at "
+                              f"least {MIN_SECRET_BYTES} bytes")
+    return deployment_key(var_dir, "jwt")
+
+
+def deployment_key(var_dir: Optional[str], purpose: str) -> bytes:
+    """A key for one purpose, derived from the deployment's master key ($FINBOT_VAULT_KEY, else the key file
+    under ``var_dir``, $FINBOT_VAR_DIR or ``var``)."""
     var = Path(var_dir or os.environ.get("FINBOT_VAR_DIR") or "var").resolve()
-    return derive_key(load_master_key(var / "keys" / "master.key"), "jwt")
+    return derive_key(load_master_key(var / "keys" / "master.key"), purpose)
 
 
 def mint(

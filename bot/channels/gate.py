@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 
+from bot import metrics
+from bot.channels.auth import ALL_SCOPES, VOUCHED_KEY
 from bot.faults.install import guard_messages
 from bot.faults.replies import refusal_for
 from bot.privacy import Redaction, Redactor
@@ -59,10 +62,14 @@ class PrivacyGate:
         return await loop.run_in_executor(None, call)
 
     async def scrub_metadata(self, metadata: Any, conversation: str) -> Dict[str, Any]:
-        """Only the policy's allowed keys, with scalar values; strings redacted like messages."""
+        """Only the policy's allowed keys, with scalar values; strings redacted like messages. And what the
+        channel vouches for (``VOUCHED_KEY``: the channel, never the client, sets it; see vouched_metadata)."""
         if not isinstance(metadata, dict):
             return {}
         clean: Dict[str, Any] = {}
+        vouched = metadata.get(VOUCHED_KEY)
+        if isinstance(vouched, dict) and isinstance(vouched.get("scopes"), list):
+            clean[VOUCHED_KEY] = {"scopes": sorted(set(vouched["scopes"]) & set(ALL_SCOPES))}
         for key, value in metadata.items():
             if key not in self.redactor.policy.metadata_keys:
                 continue
@@ -76,7 +83,9 @@ class PrivacyGate:
         """``message`` with its text and metadata redacted; raises PrivacyError to refuse it."""
         conversation = str(message.sender_id)
         text = message.text if isinstance(message.text, str) else ""
+        started = time.perf_counter()
         redaction = await self.redact(text, conversation, carry=True)
+        metrics.redacted([entity.type for entity in redaction.entities], time.perf_counter() - started)
         metadata = await self.scrub_metadata(message.metadata, conversation)
         admitted = UserMessage(
             redaction.text,
@@ -115,15 +124,22 @@ class PrivacyGate:
         on_new_message = guard_messages(on_new_message)  # bounded action calls, store outages answered
 
         async def guarded(message: UserMessage) -> Any:
+            started = time.perf_counter()
             try:
                 admitted = await self.admit(message)
             except Exception as error:  # fail closed, whatever went wrong
                 logger.warning("refused a message in conversation %s: %s", message.sender_id, type(error).__name__)
+                metrics.message_refused(message.input_channel, "privacy")
+                metrics.privacy_error(error)
                 if message.output_channel is not None:
                     await message.output_channel.send_text_message(message.sender_id, refusal_for(error, REFUSAL))
                 return None
+            metrics.message_admitted(message.input_channel)
             await self.announce(admitted)
-            return await on_new_message(admitted.message)
+            try:
+                return await on_new_message(admitted.message)
+            finally:
+                metrics.message_answered(message.input_channel, time.perf_counter() - started)
 
         return guarded
 

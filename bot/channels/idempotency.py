@@ -2,14 +2,27 @@
 
 A bank's backend retries a message when the network drops the answer; the
 ``Idempotency-Key`` header (one per message) tells the app channel it has
-seen this request. Entries are kept in this process only, for ``ttl_seconds``
-(10 minutes), at most ``max_entries`` of them, keyed by a keyed digest of
-(subject, key): neither the key nor the subject is kept in the clear, and
-another subject's key can never reach this subject's entry. A second request
+seen this request. ``IdempotencyCache`` keeps entries in this process, for
+``ttl_seconds`` (10 minutes), at most ``max_entries`` of them, keyed by a
+keyed digest of (subject, key): neither the key nor the subject is kept in the
+clear, and another subject's key can never reach this subject's entry. A second request
 with a key still being handled waits for the first one's response.
 
 Only successful responses are kept: after a failure, a retry is handled anew.
 A key reused with a different body is a conflict (the caller has a bug).
+
+Two stores keep that promise: ``IdempotencyCache`` here, for one server
+process, and ``RedisIdempotencyStore`` (``bot.channels.idempotency_redis``),
+shared by every server of a deployment through its Redis, so that a retry
+that a load balancer sends to another server still gets the first answer.
+The app channel takes the Redis one when ``FINBOT_REDIS_HOST`` is set.
+
+Errors (each carries the HTTP status and headers the channel answers with)::
+
+    IdempotencyRefused                 the request is not handled
+    ├── IdempotencyConflict            422: the key was used with another body
+    ├── IdempotencyInProgress          409 + Retry-After: still being handled elsewhere
+    └── IdempotencyUnavailable         503 + Retry-After: the shared store cannot be asked
 """
 
 from __future__ import annotations
@@ -21,17 +34,55 @@ import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Protocol, Tuple
 
 MAX_KEY_CHARS = 128
 DEFAULT_TTL_SECONDS = 600.0
 DEFAULT_MAX_ENTRIES = 4096
 
 Result = Tuple[int, Dict[str, Any]]
+Produce = Callable[[], Awaitable[Result]]
 
 
-class IdempotencyConflict(Exception):
+class IdempotencyRefused(Exception):
+    """A request with an Idempotency-Key that is not handled; ``status`` and ``headers`` to answer with."""
+
+    status = 400
+    retry_after: Optional[int] = None
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+
+
+class IdempotencyConflict(IdempotencyRefused):
     """The key was used before, by this subject, with a different request body."""
+
+    status = 422
+
+
+class IdempotencyInProgress(IdempotencyRefused):
+    """The first request with this key is still being handled (by another server): retry shortly."""
+
+    status = 409
+    retry_after = 1
+
+
+class IdempotencyUnavailable(IdempotencyRefused):
+    """The shared store cannot be asked: refused rather than maybe handled twice."""
+
+    status = 503
+    retry_after = 2
+
+
+class IdempotencyStore(Protocol):
+    """Where the responses of keyed requests are kept: in this process, or shared (Redis)."""
+
+    async def run(self, subject: str, key: str, body: bytes, produce: Produce) -> Tuple[Result, bool]:
+        """``produce()``'s result, or the kept result of the first request with this key; and whether kept."""
+
+    async def forget(self, subject: str) -> int:
+        """Drop every kept response of ``subject``; how many."""
 
 
 def valid_key(key: str) -> bool:
@@ -82,9 +133,7 @@ class IdempotencyCache:
         for slot in [slot for slot, entry in self._entries.items() if entry.result is not None][:max(excess, 0)]:
             del self._entries[slot]
 
-    async def run(
-        self, subject: str, key: str, body: bytes, produce: Callable[[], Awaitable[Result]]
-    ) -> Tuple[Result, bool]:
+    async def run(self, subject: str, key: str, body: bytes, produce: Produce) -> Tuple[Result, bool]:
         """``produce()``'s result, or the kept result of the first request with this key; and whether kept.
 
         Raises IdempotencyConflict when the key was used with another body.
@@ -123,7 +172,7 @@ class IdempotencyCache:
             del self._entries[slot]
         entry.done.set()
 
-    def forget(self, subject: str) -> int:
+    async def forget(self, subject: str) -> int:
         """Drop every kept response of ``subject`` (its conversation was erased); how many."""
         digest = self._digest(b"subject", subject.encode())
         slots = [slot for slot, entry in self._entries.items() if hmac.compare_digest(entry.subject, digest)]

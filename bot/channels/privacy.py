@@ -18,7 +18,7 @@ from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.events import UserUttered
 
 from bot.privacy.report import PrivacyReport, build_report
-from bot.stores.tracker_store import RedactingTrackerStore, erase_from
+from bot.stores.tracker_store import Erasure, RedactingTrackerStore, erase_from
 
 # Attribute names under which Rasa's wrappers (FailSafe, Awaitable) keep the store they wrap,
 # and ours (RedactingTrackerStore.inner) keeps the store it wraps.
@@ -58,7 +58,7 @@ async def conversation_lock(lock_store: Optional[LockStore], conversation_id: st
         yield
 
 
-async def erase_conversation(tracker_store: TrackerStore, conversation_id: str) -> None:
+async def erase_conversation(tracker_store: TrackerStore, conversation_id: str) -> Erasure:
     """Forget ``conversation_id``: its stored events, the event broker's copy, its numbering and vault entries.
 
     Idempotent: erasing a conversation that does not exist succeeds. Raises
@@ -68,13 +68,14 @@ async def erase_conversation(tracker_store: TrackerStore, conversation_id: str) 
     """
     store = redacting_store(tracker_store)
     if store is not None:
-        await store.erase(conversation_id)
-        return
+        return await store.erase(conversation_id)
     inner = _innermost(tracker_store)
     try:
         erase_from(inner, conversation_id)
     except RuntimeError as error:
         raise ErasureUnavailable(str(error)) from None
+    return Erasure(("tracker store",), ("the event broker's copy, if one is configured (no redacting store wraps "
+                                        "this tracker store)",))
 
 
 def _innermost(tracker_store: Any) -> Any:

@@ -13,7 +13,9 @@ Rasa-compatible widgets connect as they are. Malformed events get a clear
 - after a notice, ``user_redacted`` gives the person's message as kept
   (``{"text": "my card is [card number hidden]"}``), so that the widget stores
   that in the browser rather than what was typed;
-- ``require_token: true`` binds each connection to its bearer token's ``sub``
+- a connection with a bearer token is signed in, bound to the token's
+  conversation; ``require_token: true`` refuses connections without one; an
+  anonymous visitor's session id is issued by the server
   (see ``bot.channels.socketio_sessions``).
 """
 
@@ -30,23 +32,35 @@ from sanic import Blueprint
 from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from bot.channels.auth import AuthConfigError, AuthError, TokenVerifier
+from bot import metrics
+from bot.channels.auth import (
+    AuthConfigError,
+    AuthError,
+    Pseudonyms,
+    TokenVerifier,
+    deployment_key,
+    vouched_metadata,
+)
 from bot.channels.gate import PrivacyGate
 from bot.channels.privacy import conversation_lock, erase_conversation
+from bot.channels.ratelimit import RateLimiter, RateLimits, client_address, retry_after
 from bot.channels.rest import MAX_SENDER_CHARS, BadRequest
-from bot.channels.socketio_sessions import Sessions
+from bot.channels.socketio_sessions import SessionIds, Sessions
 from bot.faults.install import install_at_start
 from bot.privacy.entities import ENTITY_KINDS
+from bot.stores.tracker_store import Erasure
 
 logger = logging.getLogger(__name__)
+
+SESSION_ID_PURPOSE = "socketio-session-ids"
 
 MAX_MESSAGE_CHARS = 20_000
 ERASE_EVENT = "session_erase"
 ERASED_EVENT = "session_erased"
 REDACTED_EVENT = "user_redacted"
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]*?)_\d+>")
-TOKEN_SETTINGS = ("jwt_algorithm", "jwt_secret_env", "jwt_public_key_file", "jwt_audience", "jwt_issuer",
-                  "leeway_seconds")
+TOKEN_SETTINGS = ("jwt_algorithm", "jwt_secret_env", "jwt_secret_fallback", "jwt_public_key_file", "jwt_audience",
+                  "jwt_issuer", "leeway_seconds")
 
 
 def validate_event(data: Any, metadata_key: str) -> Dict[str, Any]:
@@ -84,31 +98,42 @@ def as_kept(redacted_text: str) -> str:
 
 
 class RedactingSocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output, plus structured redaction notices and custom payloads that work."""
+    """Rasa's socket.io output, plus redaction notices and custom payloads that work.
+
+    ``structured``: the client asked for the structured forms (our widget does, in its ``session_request``):
+    a notice carries the kinds and labels hidden, an error its reason. Stock widgets (``rasa-webchat``) show
+    only messages made of ``text`` (and buttons): they get the same text alone.
+    """
 
     noticed = False  # a redaction notice went out for the message being handled
+
+    def __init__(self, sio: Any, bot_message_evt: str, structured: bool = True) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.structured = structured
 
     async def send_redaction_notice(
         self, recipient_id: str, kinds: Iterable[str], labels: Iterable[str], text: str
     ) -> None:
-        """The notice as text (any widget shows it) with the kinds and labels hidden, never values."""
+        """The notice as text (any widget shows it), with the kinds and labels hidden when the client asked;
+        never values."""
         self.noticed = True
-        await self._send_message(recipient_id, {"text": text, "redaction": {"kinds": list(kinds),
-                                                                             "labels": list(labels)}})
+        notice: Dict[str, Any] = {"text": text}
+        if self.structured:
+            notice["redaction"] = {"kinds": list(kinds), "labels": list(labels)}
+        await self._send_message(recipient_id, notice)
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         """The payload under ``custom`` (the widget draws ``custom.chart``)."""
         await self._send_message(recipient_id, {"custom": json_message})
 
 
-def token_verifier(credentials: Dict[str, Any]) -> Optional[TokenVerifier]:
-    """The verifier when ``require_token`` is true, else None; AuthConfigError for settings that cannot work."""
+def token_verifier(credentials: Dict[str, Any]) -> TokenVerifier:
+    """The verifier of the tokens that sign a connection in (required or not, see bot.channels.socketio_sessions);
+    AuthConfigError for settings that cannot work."""
     if credentials.get("jwt_key"):
         # Rasa's own jwt_key checks a token but binds nothing; refuse it rather than half-protect.
-        raise AuthConfigError("use require_token: true with the jwt_* settings of bot/channels/auth.py, "
+        raise AuthConfigError("use the jwt_* settings of bot/channels/auth.py (and require_token), "
                               "not Rasa's jwt_key")
-    if not credentials.get("require_token", False):
-        return None
     settings = {key: credentials[key] for key in TOKEN_SETTINGS if key in credentials}
     return TokenVerifier.from_settings(settings, credentials.get("var_dir"))
 
@@ -118,6 +143,7 @@ class RedactingSocketIOInput(SocketIOInput):
 
     gate: PrivacyGate
     sessions: Sessions
+    limiter: RateLimiter
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -133,7 +159,11 @@ class RedactingSocketIOInput(SocketIOInput):
             credentials.get("metadata_key", "metadata"),
         )
         channel.gate = PrivacyGate.shared(credentials.get("policy"), credentials.get("var_dir"))
-        channel.sessions = Sessions(token_verifier(credentials))
+        ids = SessionIds(deployment_key(credentials.get("var_dir"), SESSION_ID_PURPOSE))
+        verifier = token_verifier(credentials)
+        verifier.pseudonyms = Pseudonyms.for_deployment(credentials.get("var_dir"), channel.gate.redactor.detect)
+        channel.sessions = Sessions(verifier, ids, required=bool(credentials.get("require_token")))
+        channel.limiter = RateLimiter(RateLimits.from_credentials(credentials))
         return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -154,10 +184,18 @@ class RedactingSocketIOInput(SocketIOInput):
         sio = self.sio
         assert sio is not None
         sessions = getattr(self, "sessions", None) or Sessions()
+        limiter = getattr(self, "limiter", None) or RateLimiter()
         namespace = self.namespace
 
-        async def say_error(sid: str, text: str, error: str) -> None:
-            await sio.emit(self.bot_message_evt, {"text": text, "error": error}, room=sid)
+        def structured(sid: str) -> bool:
+            connection = sessions.connections.get(sid)
+            return connection is not None and connection.structured
+
+        async def say_error(sid: str, text: str, error: str, **details: Any) -> None:
+            # The reason (and details) only to a client that asked for structured answers: a stock widget
+            # drops a message with keys it does not know, and the person would see nothing.
+            await sio.emit(self.bot_message_evt, {"text": text, "error": error, **details} if structured(sid)
+                           else {"text": text}, room=sid)
 
         # The handlers below replace Rasa's for the same events.
         @sio.on("connect", namespace=namespace)
@@ -166,7 +204,10 @@ class RedactingSocketIOInput(SocketIOInput):
                 connection = sessions.connect(sid, auth, environ)
             except AuthError as error:
                 logger.info("refused a socket.io connection: %s", error)
+                metrics.message_refused(self.name(), "forbidden" if error.status == 403 else "unauthorized")
                 raise Refused(str(error), {"status": error.status}) from None
+            connection.address = client_address(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"),
+                                                limiter.limits.trusted_proxies)
             if connection.principal is not None:
                 sio.enter_room(sid, connection.principal.conversation, namespace=namespace)
             return True
@@ -178,28 +219,41 @@ class RedactingSocketIOInput(SocketIOInput):
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             conversation = sessions.confirm(sid, data, persistent=self.session_persistence)
-            if self.session_persistence or sessions.require_token:
+            connection = sessions.connections.get(sid)
+            if connection is not None:
+                connection.structured = isinstance(data, dict) and data.get("structured") is True
+            if self.session_persistence or sessions.signed_in(sid):
                 sio.enter_room(sid, conversation, namespace=namespace)
             await sio.emit("session_confirm", conversation, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
-            output = RedactingSocketIOOutput(sio, self.bot_message_evt)
+            output = RedactingSocketIOOutput(sio, self.bot_message_evt, structured=structured(sid))
             try:
                 fields = validate_event(data, self.metadata_key or "metadata")
             except BadRequest as error:
+                metrics.message_refused(self.name(), "bad_request")
                 await say_error(sid, f"Sorry, I couldn't read that: {error}", str(error))
                 return
             try:
                 sender = sessions.sender(sid, fields["session_id"]) if self.session_persistence or \
-                    sessions.require_token else sid
+                    sessions.signed_in(sid) or sessions.require_token else sid
             except AuthError as error:
+                metrics.message_refused(self.name(), "forbidden" if error.status == 403 else "unauthorized")
                 await say_error(sid, f"Sorry, I can't take messages on this connection: {error}", str(error))
-                if error.status == 401 and sessions.require_token:
+                if error.status == 401 and (sessions.signed_in(sid) or sessions.require_token):
                     await sio.disconnect(sid, namespace=namespace)  # an expired token hears nothing more
                 return
+            connection = sessions.connections.get(sid)
+            wait = limiter.check(sender, connection.address if connection is not None else None)
+            if wait:
+                metrics.message_refused(self.name(), "rate_limited")
+                seconds = retry_after(wait)
+                await say_error(sid, f"You're sending messages faster than I can take them. Please wait {seconds} s "
+                                     "and try again.", "too many messages", retry_after=int(seconds))
+                return
             message = UserMessage(fields["message"], output, sender, input_channel=self.name(),
-                                  metadata=fields["metadata"])
+                                  metadata=vouched_metadata(fields["metadata"], sessions.principal(sid)))
             try:
                 await guarded(message)
             except Exception as error:
@@ -216,23 +270,24 @@ class RedactingSocketIOInput(SocketIOInput):
             except AuthError as error:
                 return {"erased": False, "error": str(error), "status": error.status}
             try:
-                await erase(sio, sid, conversation)
+                erasure = await erase(sio, sid, conversation)
             except Exception as error:
                 logger.error("erasing conversation %s for the widget failed: %s", conversation, type(error).__name__)
                 return {"erased": False, "error": "the conversation could not be erased; please try again"}
-            if not sessions.require_token:
+            if not sessions.signed_in(sid):
                 sio.leave_room(sid, conversation, namespace=namespace)
             sessions.forget(sid)
-            answer = {"erased": True}
+            answer = {"erased": True, "kept_elsewhere": list(erasure.kept_elsewhere)}
             await sio.emit(ERASED_EVENT, answer, room=sid, namespace=namespace)
             return answer
 
-        async def erase(server: AsyncServer, sid: str, conversation: str) -> None:
+        async def erase(server: AsyncServer, sid: str, conversation: str) -> Erasure:
             # The Sanic request of the handshake leads to the app, and so to Rasa's agent.
             environ = server.get_environ(sid, namespace=namespace) or {}
             agent = environ["sanic.request"].app.ctx.agent
             async with conversation_lock(getattr(agent, "lock_store", None), conversation):
-                await erase_conversation(agent.tracker_store, conversation)
+                erasure = await erase_conversation(agent.tracker_store, conversation)
             logger.info("erased conversation %s at the widget's request", conversation)
+            return erasure
 
         return webhook

@@ -1,14 +1,15 @@
 """Who each socket.io connection is, and which conversation it may talk in.
 
-Two modes, set by the channel's ``require_token`` credential:
-
-- ``require_token: false`` (Rasa's behaviour): the client names its session in
-  ``session_request`` (or gets a fresh one); the session id is the secret.
-- ``require_token: true``: a connection must carry a bearer token
-  (``auth: {token}`` in the socket.io handshake, or an ``Authorization``
-  header) with the ``chat`` scope. The conversation is the token's ``sub``,
-  whatever session id the client names, and the connection is refused
-  without a valid token.
+A connection that carries a bearer token (``auth: {token}`` in the socket.io
+handshake, or an ``Authorization`` header) with the ``chat`` scope is signed in:
+its conversation is the token's (``app:<sub>``), whatever session id the client
+names, and only there do banking actions act (actions.signed_in). A token that
+does not verify is refused. With the channel's ``require_token: true`` a
+connection without a token is refused too; otherwise it is an anonymous
+visitor, whose session id is issued by the server: 128 random bits and a MAC
+under a key of this deployment (``SessionIds``), so a client can come back to a
+session it was given (after a reload, on another server of the deployment) but
+cannot join one it was not given, nor name an ``app:`` conversation.
 
 Either way, the conversation a connection confirmed is remembered per
 socket id, so that "clear conversation" can only erase that one.
@@ -16,10 +17,12 @@ socket id, so that "clear conversation" can only erase that one.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import time
-import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from bot.channels.auth import (
     SCOPE_CHAT,
@@ -38,6 +41,8 @@ class Connection:
 
     principal: Optional[Principal] = None
     conversation: Optional[str] = None
+    address: Optional[str] = None  # the client's, for its rate limit (bot.channels.ratelimit)
+    structured: bool = False  # the client asked for structured notices and errors (our widget does)
 
 
 def token_from(auth: Any, environ: Mapping[str, Any]) -> Optional[str]:
@@ -61,77 +66,119 @@ def requested_session(data: Any) -> Optional[str]:
     return None
 
 
+class SessionIds:
+    """Session ids for anonymous visitors that only this deployment can issue: ``<random>.<MAC>``, hex."""
+
+    def __init__(self, key: bytes, random_hex: Callable[[], str] = lambda: secrets.token_hex(16)) -> None:
+        self._key = key
+        self._random_hex = random_hex
+
+    def _mac(self, random_part: str) -> str:
+        return hmac.new(self._key, b"socket.io session\x00" + random_part.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> str:
+        random_part = self._random_hex()
+        return f"{random_part}.{self._mac(random_part)}"
+
+    def issued(self, session_id: Optional[str]) -> bool:
+        """Whether ``session_id`` is one this deployment issued."""
+        if not session_id or not session_id.isascii():
+            return False
+        random_part, dot, mac = session_id.partition(".")
+        return bool(dot) and len(random_part) == 32 and hmac.compare_digest(self._mac(random_part), mac)
+
+
 class Sessions:
     """The connections of one socket.io server, and the rule that gives each its conversation."""
 
-    def __init__(self, verifier: Optional[TokenVerifier] = None) -> None:
+    def __init__(
+        self, verifier: Optional[TokenVerifier] = None, ids: Optional[SessionIds] = None, required: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.verifier = verifier
+        self._clock = clock
+        self.ids = ids or SessionIds(secrets.token_bytes(32))  # a key of this process only: tests
+        self.required = required and verifier is not None
         self.connections: Dict[str, Connection] = {}
 
     @property
     def require_token(self) -> bool:
-        return self.verifier is not None
+        return self.required
 
     def connect(self, sid: str, auth: Any, environ: Mapping[str, Any]) -> Connection:
         """Admit a connection, or raise AuthError (401 no valid token, 403 no ``chat`` scope)."""
         connection = Connection()
-        if self.verifier is not None:
-            token = token_from(auth, environ)
-            if token is None:
-                raise AuthError(401, "connect with auth: {token: <bearer token>}")
+        token = token_from(auth, environ)
+        if token is not None and self.verifier is None:
+            raise AuthError(401, "this server accepts no tokens on this channel")
+        if token is not None:
+            assert self.verifier is not None
             principal = self.verifier.verify(token)
             principal.require(SCOPE_CHAT)
             # Bound now: there is no other conversation this socket could ever name.
             connection = Connection(principal=principal, conversation=principal.conversation)
+        elif self.required:
+            raise AuthError(401, "connect with auth: {token: <bearer token>}")
         self.connections[sid] = connection
         return connection
+
+    def principal(self, sid: str) -> Optional[Principal]:
+        """The verified caller of a signed-in socket, else None."""
+        connection = self.connections.get(sid)
+        return connection.principal if connection is not None else None
+
+    def signed_in(self, sid: str) -> bool:
+        """Whether the socket connected with a verified token."""
+        connection = self.connections.get(sid)
+        return connection is not None and connection.principal is not None
 
     def disconnect(self, sid: str) -> None:
         self.connections.pop(sid, None)
 
     def confirm(self, sid: str, data: Any, persistent: bool = True) -> str:
-        """The conversation for a ``session_request``: the token's ``sub``; else the one asked for (or a new
-        one) when sessions persist, and the socket's own id when they do not (as Rasa does)."""
+        """The conversation for a ``session_request``: the token's; else, when sessions persist, the one asked
+        for if this deployment issued it, or a new one; the socket's own id when they do not (as Rasa does)."""
         connection = self.connections.setdefault(sid, Connection())
         if connection.principal is not None:
             return connection.principal.conversation
-        if persistent:
-            connection.conversation = requested_session(data) or uuid.uuid4().hex
-        else:
-            connection.conversation = sid
-        return connection.conversation
+        asked = requested_session(data)
+        conversation = (asked if asked and self.ids.issued(asked) else self.ids.issue()) if persistent else sid
+        connection.conversation = conversation
+        return conversation
 
     def sender(self, sid: str, client_session: Optional[str]) -> str:
         """The conversation a ``user_uttered`` goes to; AuthError when the socket may not send.
 
-        With tokens, the client's ``session_id`` is ignored: the ``sub`` decides.
+        On a signed-in socket the client's ``session_id`` is ignored: the token decides.
         """
         connection = self.connections.get(sid)
-        if self.verifier is None:
-            confirmed = connection.conversation if connection is not None else None
-            if not confirmed:
-                raise AuthError(400, "send session_request first")
-            if client_session and client_session != confirmed:
-                raise AuthError(400, "the session_id is not the session this connection confirmed")
-            return confirmed
-        return self._principal(connection).conversation
+        if connection is not None and connection.principal is not None:
+            return self._principal(connection).conversation
+        if self.required:
+            raise AuthError(401, "this connection has no token")
+        confirmed = connection.conversation if connection is not None else None
+        if not confirmed:
+            raise AuthError(400, "send session_request first")
+        if client_session and client_session != confirmed:
+            raise AuthError(400, "the session_id is not the session this connection confirmed")
+        return confirmed
 
     def _principal(self, connection: Optional[Connection]) -> Principal:
         """The caller of a token-mode connection whose token is still valid; AuthError(401) otherwise."""
         assert self.verifier is not None
         if connection is None or connection.principal is None:
             raise AuthError(401, "this connection has no token")
-        if connection.principal.expires_at + self.verifier.leeway < time.time():
+        if connection.principal.expires_at + self.verifier.leeway < self._clock():
             raise AuthError(401, "the token has expired; reconnect with a new one")
         return connection.principal
 
     def erasable(self, sid: str) -> str:
         """The conversation a "clear conversation" on this socket may erase; AuthError if none.
 
-        With tokens, the token must still be valid and grant ``privacy:erase``, as on the app channel.
+        On a signed-in socket the token must still be valid and grant ``privacy:erase``, as on the app channel.
         """
         connection = self.connections.get(sid)
-        if self.verifier is not None:
+        if connection is not None and connection.principal is not None:
             principal = self._principal(connection)
             principal.require(SCOPE_PRIVACY_ERASE)
             return principal.conversation

@@ -3,7 +3,9 @@
 ``WidgetInput`` is a Rasa input channel that handles no messages (the widget
 talks to the socket.io channel); it only serves, under ``/widget/``:
 
-- ``/widget/``: a demo "bank" page with the widget embedded by its snippet;
+- ``/widget/``: a demo "bank" page with the widget embedded by its snippet; when
+  ``finbot run`` made a demo customer (bot.demo), the snippet carries its token
+  (``data-token``), so the page is signed in and shows banking;
 - ``/widget/finbot-widget.js`` and ``/widget/finbot-widget.css`` (``widget/src/``), and the
   demo page's own ``/widget/demo.css``;
 - ``/widget/socket.io.min.js``: socket.io-client's build, from ``widget/node_modules/``.
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
@@ -26,6 +30,8 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.demo import DEMO_TOKEN_FILE_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +52,8 @@ PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+SCRIPT_TAG = b'<script src="/widget/finbot-widget.js"'
+JWT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 COMMON_HEADERS: Mapping[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -91,11 +99,30 @@ def serve(assets: Mapping[str, Asset], name: str, if_none_match: Optional[str]) 
     return response.raw(asset.body, content_type=asset.content_type, headers=headers)
 
 
+def demo_token(path: Optional[Path]) -> Optional[str]:
+    """The demo customer's token from ``path`` (bot.demo), if there is one that looks like a JWT."""
+    if path is None:
+        return None
+    try:
+        token = path.read_text().strip()
+    except OSError:
+        return None
+    return token if JWT_SHAPE.fullmatch(token) else None
+
+
+def signed_in_page(page: Asset, token: str) -> HTTPResponse:
+    """The demo page with the demo customer's token in the widget's snippet; never cached, never shared."""
+    body = page.body.replace(SCRIPT_TAG, SCRIPT_TAG + b' data-token="' + token.encode("ascii") + b'"', 1)
+    headers = {**COMMON_HEADERS, "Cache-Control": "no-store", "Content-Security-Policy": PAGE_CSP}
+    return response.raw(body, content_type=page.content_type, headers=headers)
+
+
 class WidgetInput(InputChannel):
     """Serves the widget's page, script, style sheet and socket.io client; receives no messages."""
 
-    def __init__(self, widget_dir: Path = WIDGET_DIR) -> None:
+    def __init__(self, widget_dir: Path = WIDGET_DIR, demo_token_file: Optional[Path] = None) -> None:
         self.assets = load_assets(widget_dir)
+        self.demo_token_file = demo_token_file
 
     @classmethod
     def name(cls) -> str:
@@ -105,7 +132,8 @@ class WidgetInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = credentials or {}
         folder = credentials.get("widget_dir")
-        return cls(Path(folder) if folder else WIDGET_DIR)
+        demo = credentials.get("demo_token_file") or os.environ.get(DEMO_TOKEN_FILE_ENV)
+        return cls(Path(folder) if folder else WIDGET_DIR, Path(demo) if demo else None)
 
     def url_prefix(self) -> str:
         # Absolute: Rasa joins it onto "/webhooks/", and an absolute path replaces that.
@@ -114,6 +142,7 @@ class WidgetInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("finbot_widget", __name__)
         assets = self.assets
+        demo_token_file = self.demo_token_file
 
         @widget.route("", methods=["GET", "HEAD"], strict_slashes=True)
         async def bare(request: Request) -> HTTPResponse:
@@ -122,6 +151,9 @@ class WidgetInput(InputChannel):
 
         @widget.route("/", methods=["GET", "HEAD"], strict_slashes=True)
         async def page(request: Request) -> HTTPResponse:
+            token = demo_token(demo_token_file)
+            if token is not None and "" in assets:
+                return signed_in_page(assets[""], token)
             return serve(assets, "", request.headers.get("if-none-match"))
 
         @widget.route("/<name:str>", methods=["GET", "HEAD"], strict_slashes=True)

@@ -45,6 +45,7 @@ from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
+from bot import metrics
 from bot.action_calls import SEAL_HEADER
 from bot.faults.deadline import DEADLINE_HEADER
 from bot.faults.replies import ACTION_UNAVAILABLE
@@ -171,13 +172,16 @@ class BoundedActionEndpoint(EndpointConfig):
         except ClientResponseError as error:
             if error.status == 400:
                 raise  # a rejection: Rasa's policies predict another action
-            failure = f"HTTP {error.status}"
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
-            failure = type(error).__name__
+            failure, reason = f"HTTP {error.status}", "error"
+        except asyncio.TimeoutError:
+            failure, reason = "TimeoutError", "timeout"
+        except (aiohttp.ClientError, OSError) as error:
+            failure, reason = type(error).__name__, "unreachable"
         else:
             if isinstance(result, dict):
                 return result
-            failure = "an answer that is not a JSON object"
+            failure, reason = "an answer that is not a JSON object", "error"
+        metrics.action_call_failed(reason)
         # The conversation id and action name only: the call itself holds the conversation.
         logger.warning(
             "the action server failed for %s in conversation %s (%s); the person is told to try again later",
@@ -187,14 +191,12 @@ class BoundedActionEndpoint(EndpointConfig):
         return self.fallback(call)
 
     def _seal(self, call: Dict[str, Any], kwargs: Dict[str, Any]) -> None:
-        """Send the call scrubbed and sealed; unsealed, as it is, if that fails (the action server scrubs it)."""
+        """Send the call sealed (bot.action_calls), scrubbed if the sealer could; without a sealer it goes
+        unsealed and the action server refuses it."""
         if self.sealer is None:
+            logger.error("an action call goes unsealed (this server holds no sealing key): it will be refused")
             return
-        try:
-            body, mark = self.sealer(call)
-        except Exception as error:  # e.g. the vault database is down: the action server scrubs without it
-            logger.warning("an action call could not be scrubbed before sending (%s)", type(error).__name__)
-            return
+        body, mark = self.sealer(call)
         kwargs.pop("json", None)
         kwargs["data"] = body
         kwargs["headers"][SEAL_HEADER] = mark

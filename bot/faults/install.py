@@ -1,5 +1,7 @@
 """Put the fault handling into a running Rasa server: every input channel passes its messages through it.
 
+The same start-up listener starts the server's retention purge (bot.retention).
+
 Each redacting channel's blueprint calls ``install_at_start``: once the server
 has loaded its agent (Rasa loads it before the server starts), the agent's
 action calls are bounded and its tracker store fails closed, so Rasa's HTTP API
@@ -23,7 +25,7 @@ from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
 from bot import action_validation
-from bot.action_calls import CallSealer, seal_key
+from bot.action_calls import CallSealer, CallSigner, call_key
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
 from bot.faults.stores import OnNewMessage, answer_store_outages, fail_closed
 from bot.privacy.policy import Policy
@@ -68,22 +70,23 @@ def install_fault_handling(agent: Any) -> None:
 
 
 def call_sealer(store: Any) -> Optional[CallSealer]:
-    """What scrubs and seals the action calls (bot.action_calls): the redacting tracker store's scrubber,
-    if the server has one and redaction is on; else None, and the action server scrubs each call itself."""
+    """What seals the action calls (bot.action_calls), scrubbed first with the redacting tracker store's
+    scrubber if the server has one and redaction is on (else the action server scrubs them). None when
+    this server cannot read the deployment's key: its calls go unsealed, and the action server refuses them."""
+    try:
+        signer = CallSigner(call_key())
+    except Exception as error:  # no key to read (a folder not writable, a malformed key, ...)
+        logger.error("action calls cannot be sealed (%s): the action server will refuse them", type(error).__name__)
+        return None
     inner = getattr(store, "_tracker_store", store)  # Rasa wraps the configured store in a FailSafeTrackerStore
     scrubber = getattr(inner, "scrubber", None)
-    if not isinstance(scrubber, EventScrubber) or redaction_disabled():
-        return None
     policy = policy_of(inner)
-    if policy is None:  # the action server's key is its policy's: a seal without one would never check
-        logger.warning("action calls are not sealed (the tracker store does not say its policy): "
-                       "the action server scrubs them")
-        return None
-    try:
-        return CallSealer(scrubber, seal_key(policy=policy))
-    except Exception as error:  # no key to read (a folder not writable, ...): the action server scrubs each call
-        logger.error("action calls are not sealed (%s): the action server scrubs them", type(error).__name__)
-        return None
+    if not isinstance(scrubber, EventScrubber) or redaction_disabled() or policy is None:
+        if not redaction_disabled():
+            logger.warning("action calls are sealed unscrubbed (the tracker store is not a redacting one, or "
+                           "does not say its policy): the action server scrubs them")
+        return CallSealer(signer)
+    return CallSealer(signer, scrubber, policy.fingerprint)
 
 
 def policy_of(store: Any) -> Optional[Policy]:
@@ -104,7 +107,11 @@ def install_at_start(blueprint: Blueprint) -> None:
 
     @blueprint.listener("after_server_start")
     async def install(app: Any, _: Any) -> None:
-        ensure_installed(getattr(app.ctx, "agent", None))
+        from bot.retention import start_on_server
+
+        agent = getattr(app.ctx, "agent", None)
+        ensure_installed(agent)
+        start_on_server(app, agent)
 
 
 def running_agent() -> Optional[Any]:

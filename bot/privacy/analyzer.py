@@ -12,6 +12,7 @@ from typing import Dict, Iterable, List, Optional
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
+from bot.privacy import deadline
 from bot.privacy.nlp import LANGUAGE, NerOnlyNlpEngine
 from bot.privacy.offline import make_offline
 
@@ -47,6 +48,7 @@ class ChatAnalyzerEngine(AnalyzerEngine):
         nlp_artifacts = self.nlp_engine.process_text(text, LANGUAGE)
         results: List[RecognizerResult] = []
         for recognizer in self._recognizers:
+            deadline.check()
             found = recognizer.analyze(text=text, entities=self._entities, nlp_artifacts=nlp_artifacts)
             if found:
                 self._AnalyzerEngine__add_recognizer_id_if_not_exists(found, recognizer)  # type: ignore[attr-defined]

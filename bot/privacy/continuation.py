@@ -25,10 +25,16 @@ _CUE_WORDS: Sequence[Tuple[str, str]] = (
     ("PASSPORT", r"passport"),
     ("REFERENCE_NUMBER", r"reference|ref"),
 )
-_AFTER_CUE = r"\s*(?:number|no\.?|num|#)?\s*(?:is|was|:|=|-)?\s*(?:(?:as\s+)?follows\W*)?"
+# Bounded gaps: the value is read on the normalised view (one space for any run), and a lookbehind with an
+# unbounded gap would cost time in the square of a run of spaces.
+_AFTER_CUE = r"\s{0,3}(?:number|no\.?|num|#)?\s{0,3}(?:is|was|:|=|-)?\s{0,3}(?:(?:as\s{1,3})?follows\W{0,3})?"
 # Digits as people type them, at least 5 in all (4 digits alone are "the last 4" a bank may show).
 _DIGIT_RUN = r"\d(?:[ \-.]?\d){4,}"
-_ALNUM_RUN = r"[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){2,}"
+# An IBAN as typed: compact, or in groups of four after the country and check digits, the last shorter; a
+# group of letters only must be in capitals ("GB82 WEST 1234"), so that the words after a value ("... in a
+# log", "... from my account") are not read as more of it.
+_ALNUM_RUN = (r"[a-z]{2}\d{2}(?:[a-z0-9]{2,30}|(?:[ \-](?:(?=[a-z]{0,3}\d)[a-z0-9]{4}|(?-i:[A-Z]{4})))+"
+              r"(?:[ \-](?=[a-z]{0,2}\d)[a-z0-9]{1,3})?)")
 
 CUES: Dict[str, Any] = {
     kind: re.compile(rf"\b(?:{words}){_AFTER_CUE}", re.IGNORECASE) for kind, words in _CUE_WORDS
@@ -52,15 +58,28 @@ _LEAD_IN = r"^\W*(?:(?:and|then|the|rest|is|cont(?:inued|\.)?|continuing|part\s*
            r"ends?|in|with|of|it)\W+){0,5}"
 LEADING_DIGITS = re.compile(_LEAD_IN + r"(\d(?:[ \-.]?\d)*)(?![\w])", re.IGNORECASE)
 LEADING_ALNUM = re.compile(_LEAD_IN + r"([a-z0-9](?:[ \-]?[a-z0-9])*)(?![\w])", re.IGNORECASE)
+_DATE_SHAPE = re.compile(r"(?:19|20)\d{2}([-.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)?\d{2}")
 _TRAILING = re.compile(r"[\s.,;:…\-–—]*$")
 
 
 def partial_values(text: str) -> List[Tuple[str, int, int]]:
-    """(type, start, end) of each value right after an identifier cue, complete or not."""
+    """(type, start, end) of each value right after an identifier cue, complete or not.
+
+    The value pattern is tried only where a cue of its kind ends (a value can start nowhere else): trying it
+    at every position of a long run of digits cost a look-behind per position and per kind.
+    """
     found = []
     for kind, pattern in PARTIAL_VALUE.items():
-        for match in pattern.finditer(text):
-            found.append((kind, match.start(), match.end()))
+        taken = set()
+        for cue in CUES[kind].finditer(text):
+            for start in range(cue.start(), cue.end() + 1):
+                match = pattern.match(text, start)
+                if match is not None:
+                    if match.span() not in taken and not _DATE_SHAPE.fullmatch(match.group()):
+                        # not "pay my credit card 2025-01-15": a date
+                        taken.add(match.span())
+                        found.append((kind, match.start(), match.end()))
+                    break
     return found
 
 

@@ -15,12 +15,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import FrozenSet, List, Optional, Tuple
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from bot.privacy.analyzer import ChatAnalyzerEngine, build_analyzer
 from bot.privacy.continuation import continuation, still_unfinished, unfinished
+from bot.privacy.deadline import deadline
 from bot.privacy.errors import InputTooLarge, PrivacyError, RedactionError, RedactionTimeout
 from bot.privacy.memory import DigestMemory
 from bot.privacy.nlp import LANGUAGE
@@ -34,6 +35,9 @@ from bot.privacy.placeholders import (
     placeholder,
 )
 from bot.privacy.policy import Action, Policy
+from bot.privacy.recognizers.net import DefaultDenyNet
+from bot.privacy.spans import DetectedEntity as DetectedEntity
+from bot.privacy.spans import among_identity_details, merge_overlaps, repeated_elsewhere
 from bot.privacy.textview import TextView
 from bot.privacy.vault import Vault
 
@@ -44,19 +48,6 @@ SHARED_URL_ENV = "FINBOT_VAULT_URL"
 
 # Log records made in these threads are withheld by bot.logs: they may quote the text being redacted.
 WORKER_THREAD_PREFIX = "redact"
-
-
-@dataclass(frozen=True)
-class DetectedEntity:
-    """A detected identifier: its type and its span ``[start, end)`` in the original text."""
-
-    type: str
-    start: int
-    end: int
-    score: float
-
-    def as_dict(self) -> Dict[str, Any]:
-        return {"type": self.type, "start": self.start, "end": self.end, "score": round(self.score, 4)}
 
 
 @dataclass(frozen=True)
@@ -87,47 +78,10 @@ class Redaction:
         return any(r.action is not Action.KEEP for r in self.replacements)
 
 
-def merge_overlaps(entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
-    """Union overlapping spans, so no part of any detected value survives; the best-scored type wins."""
-    merged: List[DetectedEntity] = []
-    for entity in sorted(entities, key=lambda e: (e.start, -e.end)):
-        if merged and entity.start < merged[-1].end:
-            last = merged[-1]
-            best = max((last, entity), key=lambda e: (e.score, e.end - e.start))
-            merged[-1] = DetectedEntity(best.type, last.start, max(last.end, entity.end), best.score)
-        else:
-            merged.append(entity)
-    return merged
-
-
-MIN_REPEATED_CHARS = 4
 MAX_VAULT_PROBES = 1000
 MAX_ADMITTED = 50_000
 MAX_CACHED_CHARS = 2_000
 TRAILING_PLACEHOLDER = re.compile(r"(<[A-Z][A-Z0-9_]*?_\d+>)[\s.,;:!?)]*$")
-
-
-def repeated_elsewhere(text: str, entities: Sequence[DetectedEntity]) -> List[DetectedEntity]:
-    """Other occurrences of a detected value in ``text``, as the same kind of identifier.
-
-    A value is often recognised only where its cue is ("my SSN is ...") and
-    repeated without it elsewhere, e.g. in a log line that quotes both the text
-    and the entity values parsed from it. A repeat is taken only where it stands
-    alone (not inside a longer run of letters or digits).
-    """
-    taken = [(e.start, e.end) for e in entities]
-    extra: List[DetectedEntity] = []
-    for entity in entities:
-        value = text[entity.start:entity.end]
-        if len(value.strip()) < MIN_REPEATED_CHARS:
-            continue
-        pattern = re.compile(r"(?<![0-9A-Za-z])" + re.escape(value) + r"(?![0-9A-Za-z])")
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            taken.append(match.span())
-            extra.append(DetectedEntity(entity.type, match.start(), match.end(), entity.score))
-    return extra
 
 
 def mask(value: str) -> str:
@@ -155,6 +109,7 @@ class Redactor:
         self._fingerprint = Fingerprinter(fingerprint_key or os.urandom(32))
         self._entities = sorted(self.policy.entities)
         self._thresholds = {name: rule.threshold for name, rule in self.policy.rules.items()}
+        self._net = DefaultDenyNet() if self.policy.default_deny else None
         if isinstance(self.analyzer, ChatAnalyzerEngine):
             self.analyzer.prepare(self._entities)
         # What messages left unfinished (types and digit counts, never values): see bot.privacy.pending.
@@ -223,6 +178,14 @@ class Redactor:
         return found
 
     def _detect(self, text: str) -> List[DetectedEntity]:
+        # Past the time limit, detection stops here too (the caller has given up waiting by then).
+        with deadline(self.policy.timeout_seconds):
+            try:
+                return self._detect_in_time(text)
+            except TimeoutError:
+                raise RedactionTimeout(self.policy.timeout_seconds) from None
+
+    def _detect_in_time(self, text: str) -> List[DetectedEntity]:
         view = TextView.of(text)
         results: List[RecognizerResult]
         if isinstance(self.analyzer, ChatAnalyzerEngine):
@@ -230,16 +193,29 @@ class Redactor:
         else:
             results = self.analyzer.analyze(text=view.text, language=LANGUAGE, entities=self._entities)
         protected = [m.span() for m in PLACEHOLDER_PATTERN.finditer(view.text)]
+        detected = [DetectedEntity(r.entity_type, r.start, r.end, float(r.score)) for r in results
+                    if not any(s <= r.start and r.end <= e for s, e in protected)]  # already a placeholder
+        seen = merge_overlaps([e for e in detected if self._acts_on(e.type, e.score)])
+        seen = merge_overlaps(seen + [e for e in among_identity_details(detected, seen, view.text)
+                                      if self._acts_on(e.type, e.score)])
+        seen = merge_overlaps(seen + repeated_elsewhere(view.text, seen))
+        if self._net is not None:
+            # What the specific recognizers and their repeats took is theirs; the net judges the rest.
+            taken = [(e.start, e.end) for e in seen] + protected
+            seen = merge_overlaps(seen + [DetectedEntity(f.type, f.start, f.end, f.score)
+                                          for f in self._net.find(view.text, taken) if self._acts_on(f.type, f.score)])
         found = []
-        for result in results:
-            rule = self.policy.rules.get(result.entity_type)
-            if rule is None or result.score < rule.threshold or rule.action is Action.KEEP:
-                continue
-            if any(s <= result.start and result.end <= e for s, e in protected):
-                continue  # already a placeholder
-            start, end = view.to_original(result.start, result.end)
-            found.append(DetectedEntity(result.entity_type, start, end, float(result.score)))
+        for entity in seen:
+            start, end = view.to_original(entity.start, entity.end)
+            if end > start:
+                found.append(DetectedEntity(entity.type, start, end, entity.score))
+        if view.text == text:  # the repeats were found in the view already
+            return merge_overlaps(found)
         return merge_overlaps(found + repeated_elsewhere(text, merge_overlaps(found)))
+
+    def _acts_on(self, kind: str, score: float) -> bool:
+        rule = self.policy.rules.get(kind)
+        return rule is not None and score >= rule.threshold and rule.action is not Action.KEEP
 
     def redact(
         self, text: str, conversation: str, *, carry: bool = False, after: Optional[str] = None

@@ -45,3 +45,15 @@ ENTITY_KINDS: Dict[str, str] = {
 SECRET_ENTITIES = frozenset({"PIN", "PASSWORD", "ONE_TIME_CODE", "SECURITY_ANSWER", "CARD_CVV"})
 
 ALL_ENTITIES = frozenset(ENTITY_KINDS)
+
+# Which type a value takes when two recognizers give the same span the same score, most specific first: a
+# format with a checksum or a fixed shape before a phone number, and the catch-all numbers last. Without an
+# order the winner was whichever Presidio's de-duplication (a set) happened to list first, so the same message
+# came out as <US_SSN_1> in one process and <PHONE_NUMBER_1> in another.
+TIE_ORDER = (
+    "CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_ITIN", "UK_NINO", "SWIFT_CODE", "CRYPTO_WALLET", "ROUTING_NUMBER",
+    "SORT_CODE", "PASSPORT", "DRIVER_LICENSE", "EMAIL_ADDRESS", "IP_ADDRESS", "CARD_EXPIRY", "DATE_OF_BIRTH",
+    "CARD_CVV", "PIN", "ONE_TIME_CODE", "PASSWORD", "SECURITY_ANSWER", "PHONE_NUMBER", "ACCOUNT_NUMBER",
+    "REFERENCE_NUMBER", "PERSON", "ADDRESS",
+)
+TIE_RANK: Dict[str, int] = {name: rank for rank, name in enumerate(TIE_ORDER)}

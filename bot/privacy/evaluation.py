@@ -164,6 +164,9 @@ def format_report(name: str, scores: Scores) -> str:
                   f"{'label type':<20} {'support':>8} {'redacted':>9}"]
         for name_, count in sorted(scores.kept_support.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"{name_:<20} {count:>8} {scores.kept_touched[name_] / count:>9.3f}")
+    if scores.clean:
+        lines += ["", f"over-redaction: {scores.clean_touched} of {scores.clean} messages without an identifier "
+                      f"changed ({scores.clean_touched / scores.clean:.1%})"]
     lines.append(
         f"overall: recall {scores.recall:.3f} over {total} target spans, precision "
         f"{_fraction(scores.precision)}, {scores.per_second:.1f} messages/s"

@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import unicodedata
-from typing import Dict, Optional, Protocol, Tuple
+from typing import Callable, Dict, Optional, Protocol, Tuple
 
 PLACEHOLDER_PATTERN = re.compile(r"<([A-Z][A-Z0-9_]*?)_(\d+)>")
 _NUMERIC_TYPES = frozenset({
@@ -54,8 +54,9 @@ class PlaceholderIndex(Protocol):
 class InMemoryPlaceholderIndex:
     """A process-local index; conversations unused for ``ttl_seconds`` are forgotten."""
 
-    def __init__(self, ttl_seconds: float = 86400.0) -> None:
+    def __init__(self, ttl_seconds: float = 86400.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl_seconds
+        self._clock = clock
         self._lock = threading.Lock()
         self._numbers: Dict[str, Dict[Tuple[str, str], int]] = {}
         self._counts: Dict[str, Dict[str, int]] = {}
@@ -63,8 +64,9 @@ class InMemoryPlaceholderIndex:
 
     def number(self, conversation: str, entity_type: str, fingerprint: str) -> int:
         with self._lock:
-            self._expire(time.monotonic())
-            self._touched[conversation] = time.monotonic()
+            now = self._clock()
+            self._expire(now)
+            self._touched[conversation] = now
             numbers = self._numbers.setdefault(conversation, {})
             key = (entity_type, fingerprint)
             if key not in numbers:

@@ -48,7 +48,15 @@ class Policy:
     timeout_seconds: float = 2.0
     remembered_texts: int = 20_000
     vault_ttl_seconds: int = 86400
+    # How long conversations (tracker events) and records of vault reveals are kept, and how often the
+    # servers delete what is older (bot.retention).
+    events_retention_seconds: int = 30 * 86400
+    reveals_retention_seconds: int = 365 * 86400
+    purge_every_seconds: int = 3600
     metadata_keys: FrozenSet[str] = field(default_factory=frozenset)
+    # The default-deny net (bot.privacy.recognizers.net): hide what still looks like an identifier.
+    # On unless a policy file says ``default_deny: false``.
+    default_deny: bool = True
     source: str = "<policy>"
 
     @property
@@ -70,6 +78,7 @@ class Policy:
             "rules": {name: [rule.threshold, rule.action.value] for name, rule in sorted(self.rules.items())},
             "max_chars": self.max_chars,
             "metadata_keys": sorted(self.metadata_keys),
+            "default_deny": self.default_deny,
         }
         return hashlib.sha256(json.dumps(what, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -90,7 +99,8 @@ class Policy:
     def from_dict(cls, raw: Any, source: str = "<policy>") -> Policy:
         """Validate a parsed policy document."""
         doc = _mapping(raw, source, "<top level>")
-        _only(doc, {"version", "defaults", "limits", "vault", "entities", "metadata"}, source, "")
+        _only(doc, {"version", "defaults", "limits", "vault", "retention", "entities", "metadata", "default_deny"},
+              source, "")
         if doc.get("version", 1) != 1:
             raise PolicyError(source, "version", f"unsupported version {doc.get('version')!r} (expected 1)")
 
@@ -108,6 +118,12 @@ class Policy:
         vault = _mapping(doc.get("vault", {}), source, "vault")
         _only(vault, {"ttl_seconds"}, source, "vault")
         ttl = _positive(vault.get("ttl_seconds", 86400), source, "vault.ttl_seconds", int)
+
+        retention = _mapping(doc.get("retention", {}), source, "retention")
+        _only(retention, {"events_seconds", "reveals_seconds", "purge_every_seconds"}, source, "retention")
+        events = _positive(retention.get("events_seconds", 30 * 86400), source, "retention.events_seconds", int)
+        reveals = _positive(retention.get("reveals_seconds", 365 * 86400), source, "retention.reveals_seconds", int)
+        every = _positive(retention.get("purge_every_seconds", 3600), source, "retention.purge_every_seconds", int)
 
         entities = _mapping(doc.get("entities"), source, "entities")
         if not entities:
@@ -130,9 +146,13 @@ class Policy:
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
             raise PolicyError(source, "metadata.allowed_keys", "must be a list of strings")
 
+        default_deny = doc.get("default_deny", True)  # off only where a policy says so
+        if not isinstance(default_deny, bool):
+            raise PolicyError(source, "default_deny", f"must be true or false, not {default_deny!r}")
         return cls(
             rules=rules, max_chars=max_chars, timeout_seconds=timeout, remembered_texts=remembered,
-            vault_ttl_seconds=ttl,
+            vault_ttl_seconds=ttl, default_deny=default_deny, events_retention_seconds=events,
+            reveals_retention_seconds=reveals, purge_every_seconds=every,
             metadata_keys=frozenset(keys), source=source,
         )
 

@@ -218,10 +218,15 @@ class Scores:
     detections: Counter[str] = field(default_factory=Counter)
     detections_correct: Counter[str] = field(default_factory=Counter)
     detections_exact: Counter[str] = field(default_factory=Counter)
+    clean: int = 0  # messages with no identifier at all
+    clean_touched: int = 0  # ... in which something was detected anyway (over-redaction)
 
     def add(self, text: str, labels: Sequence[Span], detections: Sequence[Span]) -> None:
         """Score one message and add its counts."""
         self.messages += 1
+        if not any(is_target(label.type) for label in labels):
+            self.clean += 1
+            self.clean_touched += bool(detections)
         for outcome in score_labels(text, labels, detections):
             name = canonical_type(outcome.label.type)
             if outcome.target:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from bot.privacy.errors import VaultError
 from bot.privacy.pending import CONTINUATION_SECONDS, Unfinished
-from bot.privacy.vault import Tables
+from bot.privacy.tables import Tables
 
 MAX_ATTEMPTS = 20  # two servers' first use of one conversation's numbering at once: the second retries once
 PURGE_EVERY_SECONDS = 600.0

@@ -21,8 +21,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.runtime import shared_redactor
-from bot.stores.scrub import EventScrubber
-from bot.stores.tracker_store import scrubber_for
+from bot.stores.scrub import EventScrubber, scrubber_for
 
 
 class RedactingEventBroker(EventBroker):

@@ -17,9 +17,10 @@ the second as well, however the message entered (plain ``rasa shell`` too).
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, List, Optional
+import threading
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from bot.privacy.engine import CONTINUATION_SECONDS
+from bot.privacy.engine import CONTINUATION_SECONDS, Redactor
 from bot.privacy.errors import PrivacyError, VaultError
 from bot.privacy.memory import DigestMemory
 from bot.privacy.placeholders import PLACEHOLDER_PATTERN
@@ -160,3 +161,19 @@ class EventScrubber:
             else:
                 scrubbed.append(self._value(item, conversation, key, after))
         return scrubbed
+
+
+_scrubbers: Dict[int, Tuple[Redactor, EventScrubber]] = {}
+_scrubbers_lock = threading.Lock()
+
+
+def scrubber_for(redactor: Redactor) -> EventScrubber:
+    """The process's scrubber on ``redactor``: the tracker store and the event broker share it (and its
+    cache), so an event the store just redacted is not run through the engine again to be published."""
+    with _scrubbers_lock:
+        held = _scrubbers.get(id(redactor))
+        if held is None or held[0] is not redactor:
+            scrubber = EventScrubber(lambda text, conversation, after: redactor.redact(text, conversation,
+                                                                                          after=after).text)
+            held = _scrubbers[id(redactor)] = (redactor, scrubber)
+        return held[1]

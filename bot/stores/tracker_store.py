@@ -16,8 +16,8 @@ Compare Rasa's own ``AwaitableTrackerStore`` and ``FailSafeTrackerStore``.
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Any, Dict, Iterable, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.sql import SQLEventBroker
@@ -35,29 +35,15 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.privacy import Redactor
 from bot.runtime import shared_redactor
 from bot.slots import ERASE_SLOT
-from bot.stores.scrub import EventScrubber
+from bot.stores.broker import RedactingEventBroker
+from bot.stores.scrub import EventScrubber, scrubber_for
 
 logger = logging.getLogger(__name__)
+audit = logging.getLogger("bot.audit")
 
 
 class ErasureNotSupported(RuntimeError):
     """The wrapped store has no way to delete one conversation."""
-
-
-_scrubbers: Dict[int, Tuple[Redactor, EventScrubber]] = {}
-_scrubbers_lock = threading.Lock()
-
-
-def scrubber_for(redactor: Redactor) -> EventScrubber:
-    """The process's scrubber on ``redactor``: the tracker store and the event broker share it (and its
-    cache), so an event the store just redacted is not run through the engine again to be published."""
-    with _scrubbers_lock:
-        held = _scrubbers.get(id(redactor))
-        if held is None or held[0] is not redactor:
-            scrubber = EventScrubber(lambda text, conversation, after: redactor.redact(text, conversation,
-                                                                                          after=after).text)
-            held = _scrubbers[id(redactor)] = (redactor, scrubber)
-        return held[1]
 
 
 def erase_from(store: TrackerStore, sender_id: str) -> None:
@@ -81,11 +67,21 @@ def publishing_redacted(broker: Optional[EventBroker], scrubber: EventScrubber) 
     endpoints.yml) would find nothing new in them, at the cost of a walk over every event: its own broker
     takes them as they are. A broker with a scrubber of its own (a policy of its own) redacts them again.
     """
-    from bot.stores.broker import RedactingEventBroker  # the broker module imports this one
-
     if isinstance(broker, RedactingEventBroker) and broker.scrubber is scrubber:
         return broker.inner
     return broker
+
+
+STREAMED_COPY = ("the events already streamed by the {broker} event broker stay with its consumers; they hold "
+                 "placeholders, never the values, and the vault values those placeholders stood for are erased")
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erase deleted, and what it could not reach (described for the person who asked)."""
+
+    erased: Tuple[str, ...]
+    kept_elsewhere: Tuple[str, ...] = ()
 
 
 class RedactingTrackerStore(TrackerStore):
@@ -138,23 +134,34 @@ class RedactingTrackerStore(TrackerStore):
             return
         await self.inner.save(self.redacted(tracker))
 
-    async def erase(self, sender_id: str) -> None:
-        """Forget a conversation: its stored events, its placeholder numbering and its vault entries.
+    async def erase(self, sender_id: str) -> Erasure:
+        """Forget a conversation: its stored events, its placeholder numbering and its vault entries; say
+        what stays elsewhere.
 
         The store goes first, so that a store that cannot erase fails before
         anything else is gone. Events published to a SQL event broker (the
         embedded default) are deleted too; a streaming broker (Kafka, RabbitMQ)
-        has passed them on already, holding placeholders only.
+        has passed them on already, holding placeholders only: the answer says so.
         """
         erase_from(self.inner, sender_id)
         broker = getattr(self.event_broker, "inner", self.event_broker)
+        erased = ["tracker store"]
+        kept: List[str] = []
         if isinstance(broker, SQLEventBroker):
             with broker.session_scope() as session:
                 session.query(broker.SQLBrokerEvent).filter(broker.SQLBrokerEvent.sender_id == sender_id).delete()
                 session.commit()
+            erased.append("event broker")
+        elif broker is not None:
+            kept.append(STREAMED_COPY.format(broker=type(broker).__name__))
         if self.redactor is not None:
             self.redactor.forget(sender_id)
-        logger.info("erased a conversation at the user's request")
+            erased.append("placeholder numbering and vault values")
+        erasure = Erasure(tuple(erased), tuple(kept))
+        # The audit line: which conversation, what went and what stays; never a value.
+        audit.info("erased conversation %s at the customer's request: %s; kept elsewhere: %s", sender_id,
+                   ", ".join(erasure.erased), "; ".join(erasure.kept_elsewhere) or "nothing")
+        return erasure
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self.inner.retrieve(sender_id)

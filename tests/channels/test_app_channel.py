@@ -139,19 +139,28 @@ def test_an_erase_waits_for_a_message_in_progress() -> None:
     locks = InMemoryLockStore()
     order: List[str] = []
 
-    async def message() -> None:
-        async with locks.lock("alice"):
-            order.append("message starts")
-            await asyncio.sleep(0.2)
-            order.append("message ends")
-
-    async def erase() -> None:
-        await asyncio.sleep(0.05)
-        async with conversation_lock(locks, "alice"):
-            order.append("erased")
-
     async def both() -> None:
-        await asyncio.gather(message(), erase())
+        started, release = asyncio.Event(), asyncio.Event()
+
+        async def message() -> None:
+            async with locks.lock("alice"):
+                order.append("message starts")
+                started.set()
+                await release.wait()
+                order.append("message ends")
+
+        async def erase() -> None:
+            await started.wait()
+            async with conversation_lock(locks, "alice"):
+                order.append("erased")
+
+        handling, erasing = asyncio.ensure_future(message()), asyncio.ensure_future(erase())
+        await started.wait()
+        for _ in range(20):  # every other task has its turns: the erase is still waiting for the lock
+            await asyncio.sleep(0)
+        assert order == ["message starts"] and not erasing.done()
+        release.set()
+        await asyncio.gather(handling, erasing)
 
     asyncio.run(both())
     assert order == ["message starts", "message ends", "erased"]
@@ -306,7 +315,7 @@ def test_a_token_for_one_customer_never_reaches_anothers_conversation(assistant:
     assert leaked["conversation_id"] == alice and leaked["messages"] == 1 and leaked["redacted"] == []
     # Erasing as Alice leaves Bob's conversation intact.
     erased = call(assistant, "DELETE", f"/conversation?conversation_id={bob}", alice_token)
-    assert erased.json() == {"conversation_id": alice, "erased": True}
+    assert erased.json() == {"conversation_id": alice, "erased": True, "kept_elsewhere": []}
     assert report(assistant, alice_token)["messages"] == 0
     bobs = report(assistant, bob_token)
     assert bobs["messages"] == 1 and bobs["redacted"][0]["kind"] == "CREDIT_CARD"
@@ -329,7 +338,8 @@ def test_a_transfer_reveal_is_reported_with_its_purpose_and_erase_forgets_it(ass
         ("<IBAN_CODE_1>", "IBAN_CODE", "transfer to new payee")]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", reveals[0]["revealed_at"])
     assert_absent([json.dumps(first), json.dumps(done), json.dumps(seen)], IBAN_FORMS)
-    assert call(assistant, "DELETE", "/conversation", token).json() == {"conversation_id": who, "erased": True}
+    assert call(assistant, "DELETE", "/conversation", token).json() == {
+        "conversation_id": who, "erased": True, "kept_elsewhere": []}
     assert report(assistant, token) == {"conversation_id": who, "messages": 0, "redacted": [], "reveals": []}
     # Erasing again is fine: there is nothing left.
     assert call(assistant, "DELETE", "/conversation", token).status_code == 200

@@ -6,9 +6,10 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, List, Union
 
 import jwt
 import pytest
@@ -22,6 +23,7 @@ from bot.channels.auth import (
     SCOPE_PRIVACY_READ,
     AuthConfigError,
     AuthError,
+    Pseudonyms,
     TokenVerifier,
     is_reserved,
     local_secret,
@@ -98,24 +100,25 @@ def test_a_token_without_scope_grants_nothing() -> None:
         ("Bearer    ", "must be: Bearer"),
         ("Bearer not-a-jwt", "invalid"),
         ("Bearer a.b.c", "invalid"),
-        ("Bearer " + signed(OTHER_SECRET), "invalid"),  # wrong signature
-        ("Bearer " + signed(exp=int(time.time()) - 31 - 5), "expired"),  # beyond the 30 s leeway
-        ("Bearer " + signed(aud="another-service"), "audience"),
-        ("Bearer " + signed(aud=None), '"aud"'),
-        ("Bearer " + signed(exp=None), '"exp"'),
-        ("Bearer " + signed(sub=None), '"sub"'),
-        ("Bearer " + signed(sub=""), '"sub"'),
-        ("Bearer " + signed(sub="x" * 129), '"sub"'),
-        ("Bearer " + signed(sub="a\nb"), '"sub"'),
-        ("Bearer " + signed(sub=12345), "invalid"),  # PyJWT checks that sub is a string
-        ("Bearer " + signed(algorithm="HS512"), "invalid"),  # only the configured algorithm
-        ("Bearer " + jwt.encode(claims(), None, algorithm="none"), "invalid"),  # unsigned
-        ("Bearer " + signed(nbf=int(time.time()) + 3600), "invalid"),  # not valid yet
+        (lambda: "Bearer " + signed(OTHER_SECRET), "invalid"),  # wrong signature
+        (lambda: "Bearer " + signed(exp=int(time.time()) - 31 - 5), "expired"),  # beyond the 30 s leeway
+        (lambda: "Bearer " + signed(aud="another-service"), "audience"),
+        (lambda: "Bearer " + signed(aud=None), '"aud"'),
+        (lambda: "Bearer " + signed(exp=None), '"exp"'),
+        (lambda: "Bearer " + signed(sub=None), '"sub"'),
+        (lambda: "Bearer " + signed(sub=""), '"sub"'),
+        (lambda: "Bearer " + signed(sub="x" * 129), '"sub"'),
+        (lambda: "Bearer " + signed(sub="a\nb"), '"sub"'),
+        (lambda: "Bearer " + signed(sub=12345), "invalid"),  # PyJWT checks that sub is a string
+        (lambda: "Bearer " + signed(algorithm="HS512"), "invalid"),  # only the configured algorithm
+        (lambda: "Bearer " + jwt.encode(claims(), None, algorithm="none"), "invalid"),  # unsigned
+        (lambda: "Bearer " + signed(nbf=int(time.time()) + 3600), "invalid"),  # not valid yet
     ],
 )
-def test_bad_tokens_are_401_with_a_reason(header: Optional[str], fragment: str) -> None:
+def test_bad_tokens_are_401_with_a_reason(header: Union[str, Callable[[], str], None], fragment: str) -> None:
+    # Tokens are made when the test runs, not when it is collected: minutes may pass in between.
     with pytest.raises(AuthError) as refused:
-        TokenVerifier(SECRET).from_header(header)
+        TokenVerifier(SECRET).from_header(header() if callable(header) else header)
     assert refused.value.status == 401
     assert fragment in str(refused.value)
 
@@ -207,3 +210,99 @@ def test_a_customers_conversation_is_in_a_namespace_the_open_channels_refuse() -
     principal = TokenVerifier(SECRET).verify(signed(sub="customer-1"))
     assert principal.conversation == "app:customer-1" and is_reserved(principal.conversation)
     assert not is_reserved("customer-1") and not is_reserved("u1")
+
+
+def test_a_channel_vouches_for_the_scopes_of_a_verified_token_and_no_client_can_claim_them() -> None:
+    from bot.channels.auth import VOUCHED_KEY, Principal, vouched_metadata
+
+    forged = {"locale": "en", VOUCHED_KEY: {"scopes": ["chat", "privacy:erase"]}}
+    assert vouched_metadata(forged, None) == {"locale": "en"}
+    assert vouched_metadata(None, None) == {}
+    principal = Principal("alice", frozenset({"chat"}), 2_000_000_000.0)
+    assert vouched_metadata(forged, principal) == {"locale": "en", VOUCHED_KEY: {"scopes": ["chat"]}}
+    assert forged[VOUCHED_KEY] == {"scopes": ["chat", "privacy:erase"]}  # the client's dict is not changed
+
+
+
+def test_an_empty_secret_is_refused_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FINBOT_JWT_SECRET", "")
+    with pytest.raises(AuthConfigError, match="set but empty"):
+        TokenVerifier.from_settings({}, str(tmp_path / "var"))
+    monkeypatch.setenv("FINBOT_JWT_SECRET", "   ")
+    with pytest.raises(AuthConfigError, match="set but empty"):
+        local_secret(str(tmp_path / "var"))
+
+
+def test_without_the_fallback_the_secret_must_be_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FINBOT_JWT_SECRET", raising=False)
+    monkeypatch.delenv("FINBOT_VAULT_KEY", raising=False)
+    settings = {"jwt_secret_fallback": False}
+    with pytest.raises(AuthConfigError, match="required"):
+        TokenVerifier.from_settings(settings, str(tmp_path / "var"))
+    assert not (tmp_path / "var").exists()  # not even a master key was made for it
+    monkeypatch.setenv("FINBOT_JWT_SECRET", "f" * 40)
+    verifier = TokenVerifier.from_settings(settings, str(tmp_path / "var"))
+    assert verifier.verify(mint("c1", "f" * 40, scopes=[SCOPE_CHAT])).subject == "c1"
+    with pytest.raises(AuthConfigError, match="true or false"):
+        TokenVerifier.from_settings({"jwt_secret_fallback": "no"}, str(tmp_path / "var"))
+
+
+def test_production_channels_never_fall_back_to_the_master_key() -> None:
+    import yaml
+
+    channels = yaml.safe_load((Path(__file__).resolve().parents[2] / "deploy" / "credentials.yml").read_text())
+    signing_in = {name: settings for name, settings in channels.items()
+                  if any(key.startswith("jwt_") for key in settings)}
+    assert set(signing_in) == {"bot.channels.app.AppInput", "bot.channels.socketio.RedactingSocketIOInput"}
+    for name, settings in signing_in.items():  # not the widget's files nor the metrics: they take no tokens
+        if settings.get("jwt_algorithm", "HS256") == "HS256":
+            assert settings.get("jwt_secret_fallback") is False, name
+
+
+# --- pseudonyms of subjects that are identifiers ---------------------------------------------------------
+
+
+def engine_finds(*found: str) -> Callable[[str], bool]:
+    return lambda subject: subject in found
+
+
+@pytest.mark.parametrize("subject, identifying", [
+    ("demo-customer", False),
+    ("Alice Smith", True),            # the engine's judgement (here: a stand-in that names it)
+    ("alice@example.com", True),      # whatever the engine says: an e-mail address
+    ("cust-00123456", True),          # or five digits
+    ("4111 1111 1111 1111", True),
+    ("user-1234", False),
+])
+def test_a_subject_that_is_an_identifier_is_stored_as_its_pseudonym(subject: str, identifying: bool) -> None:
+    verifier = TokenVerifier(SECRET)
+    verifier.pseudonyms = Pseudonyms(b"k" * 32, engine_finds("Alice Smith"))
+    principal = verifier.verify(signed(sub=subject))
+    assert principal.subject == subject
+    if identifying:
+        assert re.fullmatch(r"app:~[a-z2-7]{32}", principal.conversation)
+        assert subject not in principal.conversation
+    else:
+        assert principal.conversation == f"app:{subject}"
+
+
+def test_a_pseudonym_is_the_same_for_every_token_and_server_of_a_deployment_and_differs_across_them() -> None:
+    first, again = Pseudonyms(b"k" * 32), Pseudonyms(b"k" * 32)
+    assert first.of("alice@example.com") == again.of("alice@example.com") != first.of("bob@example.com")
+    assert Pseudonyms(b"j" * 32).of("alice@example.com") != first.of("alice@example.com")
+
+
+def test_the_engine_reads_a_subject_once_and_a_failure_to_judge_takes_the_pseudonym() -> None:
+    asked: List[str] = []
+
+    def judge(subject: str) -> bool:
+        asked.append(subject)
+        if subject == "slow":
+            raise TimeoutError
+        return False
+
+    pseudonyms = Pseudonyms(b"k" * 32, judge)
+    assert pseudonyms.of("alice") is None and pseudonyms.of("alice") is None
+    assert asked == ["alice"]
+    assert pseudonyms.of("slow") is not None and pseudonyms.of("slow") is not None
+    assert asked == ["alice", "slow", "slow"]  # not remembered: the next try may judge

@@ -7,7 +7,18 @@ from typing import List
 
 import pytest
 
-from bot.channels.idempotency import IdempotencyCache, IdempotencyConflict, Result, valid_key
+from bot.channels.idempotency import (
+    IdempotencyCache,
+    IdempotencyConflict,
+    IdempotencyInProgress,
+    IdempotencyRefused,
+    IdempotencyUnavailable,
+    Result,
+    valid_key,
+)
+from bot.channels.idempotency_redis import RedisIdempotencyStore, idempotency_store
+from bot.privacy.keys import generate_key
+from tests.support.servers import free_port
 
 
 class Handler:
@@ -132,7 +143,7 @@ def test_forgetting_a_subject_drops_its_kept_responses_only() -> None:
     async def scenario() -> None:
         await cache.run("alice", "k", b"{}", handler)
         await cache.run("bob", "k", b"{}", handler)
-        assert cache.forget("alice") == 1
+        assert await cache.forget("alice") == 1
         assert (await cache.run("alice", "k", b"{}", handler))[1] is False
         assert (await cache.run("bob", "k", b"{}", handler))[1] is True
 
@@ -144,3 +155,58 @@ def test_nothing_in_clear_is_kept() -> None:
     asyncio.run(cache.run("alice-subject", "secret-key-123", b'{"message": "4111 1111 1111 1111"}', Handler()))
     kept = repr(cache._entries)
     assert "alice-subject" not in kept and "secret-key-123" not in kept and "4111" not in kept
+
+
+@pytest.mark.parametrize(
+    "error, status, headers",
+    [(IdempotencyConflict, 422, {}), (IdempotencyInProgress, 409, {"Retry-After": "1"}),
+     (IdempotencyUnavailable, 503, {"Retry-After": "2"})],
+)
+def test_each_refusal_carries_its_status_and_headers(error: type, status: int, headers: dict) -> None:
+    refused = error("why")
+    assert isinstance(refused, IdempotencyRefused)
+    assert (refused.status, dict(refused.headers), str(refused)) == (status, headers, "why")
+
+
+# --- the Redis store, where no Redis is needed (tests/services/test_idempotency_redis.py runs it on one) ---
+
+
+def test_the_app_channel_shares_keys_through_redis_only_when_the_deployment_has_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FINBOT_VAULT_KEY", generate_key())
+    assert isinstance(idempotency_store(None, {}), IdempotencyCache)
+    shared = idempotency_store(None, {"FINBOT_REDIS_HOST": "127.0.0.1", "FINBOT_REDIS_PORT": "6390",
+                                      "FINBOT_REDIS_PASSWORD": "not-logged"})
+    assert isinstance(shared, RedisIdempotencyStore)
+    kwargs = shared._client.connection_pool.connection_kwargs
+    assert (kwargs["host"], kwargs["port"], kwargs["db"]) == ("127.0.0.1", 6390, 1)  # as the lock store's
+
+
+def test_every_server_of_a_deployment_finds_the_same_entry_and_no_value_is_in_a_key() -> None:
+    import redis.asyncio
+
+    key, other_key = generate_key().encode(), generate_key().encode()
+    one, two = (RedisIdempotencyStore(redis.asyncio.Redis(), key) for _ in range(2))
+    elsewhere = RedisIdempotencyStore(redis.asyncio.Redis(), other_key)
+    slot, index = one.keys("app:alice", "key-123")
+    assert (slot, index) == two.keys("app:alice", "key-123")
+    assert slot.startswith(index + ":") and index.startswith("finbot:idempotency:{")
+    assert slot != one.keys("app:bob", "key-123")[0] and slot != elsewhere.keys("app:alice", "key-123")[0]
+    assert "alice" not in slot and "key-123" not in slot
+
+
+def test_an_unreachable_redis_refuses_and_handles_nothing() -> None:
+    import redis.asyncio
+
+    client = redis.asyncio.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=1)
+    store, handler = RedisIdempotencyStore(client, generate_key().encode()), Handler()
+
+    async def scenario() -> None:
+        with pytest.raises(IdempotencyUnavailable):
+            await store.run("alice", "k", b"{}", handler)
+        with pytest.raises(IdempotencyUnavailable):
+            await store.forget("alice")
+
+    asyncio.run(scenario())
+    assert handler.calls == 0

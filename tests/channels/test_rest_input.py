@@ -8,6 +8,7 @@ from typing import Any, Dict
 import pytest
 
 from bot.channels.rest import BadRequest, parse_body, validate_message
+from bot.channels.socketio_sessions import SessionIds
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,9 @@ def test_bad_bodies_get_a_clear_status(raw: bytes, status: int, fragment: str) -
         # A signed-in customer's conversation is reached only with a token, on the app channel.
         ({"sender": "app:alice", "message": "hi"}, "app channel"),
         ({"sender": " APP:alice", "message": "hi"}, "app channel"),
+        # Nor an anonymous visitor's widget session (an id the socket.io channel issued).
+        ({"sender": SessionIds(b"k" * 32).issue(), "message": "hi"}, "widget session"),
+        ({"sender": "0" * 32 + "." + "F" * 32, "message": "hi"}, "widget session"),
     ],
 )
 def test_bad_fields_are_named(body: Dict[str, Any], fragment: str) -> None:
@@ -58,3 +62,22 @@ def test_bad_fields_are_named(body: Dict[str, Any], fragment: str) -> None:
 def test_control_characters_are_dropped_but_text_kept() -> None:
     fields = validate_message({"sender": "u1", "message": "hi\x07 there\nfriend", "metadata": {"locale": "en"}})
     assert fields == {"sender": "u1", "message": "hi there\nfriend", "metadata": {"locale": "en"}}
+
+
+def test_the_gate_passes_on_what_a_channel_vouches_for_and_drops_what_a_client_made_up() -> None:
+    import asyncio
+
+    from bot.channels.auth import VOUCHED_KEY, Principal, vouched_metadata
+    from bot.channels.gate import PrivacyGate
+    from bot.privacy import Redactor
+
+    gate = PrivacyGate(Redactor())
+    claimed = {"locale": "en", "secret": "x", VOUCHED_KEY: {"scopes": ["chat", "privacy:erase"]}}
+    # The REST channel vouches for nothing: a client's claim is gone before the gate.
+    rest = validate_message({"sender": "u1", "message": "hi", "metadata": claimed})["metadata"]
+    assert asyncio.run(gate.scrub_metadata(rest, "u1")) == {"locale": "en"}
+    # A signed-in channel's claim passes, limited to the scopes that exist.
+    principal = Principal("alice", frozenset({"chat", "root"}), 2_000_000_000.0)
+    signed_in = vouched_metadata(claimed, principal)
+    assert asyncio.run(gate.scrub_metadata(signed_in, "app:alice")) == {
+        "locale": "en", VOUCHED_KEY: {"scopes": ["chat"]}}

@@ -30,7 +30,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.action_calls import SEAL_HEADER, CallSealer, is_sealed
+from bot.action_calls import SEAL_HEADER, CallRefused, CallSealer, CallSigner, CallVerifier, Verdict
 from bot.faults import ACTION_UNAVAILABLE
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV, BoundedActionEndpoint, action_timeout
 from bot.faults.deadline import DEADLINE_HEADER
@@ -279,37 +279,48 @@ class Scrubbing:
         return json.loads(json.dumps(tracker).replace('"3000"', '"<AMOUNT_1>"'))
 
 
-def test_a_sealed_call_is_sent_scrubbed_with_the_seal_of_exactly_that_body() -> None:
+def sent_calls(sealer: Optional[CallSealer]) -> Tuple[List[Tuple[bytes, Optional[str]]], List[Event]]:
+    """What an action server receives for one call through the bounded endpoint (bodies and seals), and
+    the events the call gave."""
     received: List[Tuple[bytes, Optional[str]]] = []
 
     async def keep(request: web.Request) -> web.StreamResponse:
         received.append((await request.read(), request.headers.get(SEAL_HEADER)))
         return web.json_response({"events": [], "responses": []})
-
-    async def scenario(server: ActionServer) -> None:
-        sealer = CallSealer(Scrubbing(), b"s" * 32)  # type: ignore[arg-type]
-        await run_action("action_show_balance", BoundedActionEndpoint(server.url, sealer=sealer), half_filled_form())
-
-    asyncio.run(serving(keep, scenario))
-    [(body, mark)] = received
-    assert b'"3000"' not in body and b"<AMOUNT_1>" in body and json.loads(body)["next_action"] == "action_show_balance"
-    assert is_sealed(body, mark, b"s" * 32) and not is_sealed(body, mark, b"t" * 32)
-
-
-def test_a_call_that_cannot_be_scrubbed_goes_unsealed_for_the_action_server_to_scrub() -> None:
-    received: List[Tuple[bytes, Optional[str]]] = []
-
-    async def keep(request: web.Request) -> web.StreamResponse:
-        received.append((await request.read(), request.headers.get(SEAL_HEADER)))
-        return web.json_response({"events": [], "responses": []})
-
-    def failing(call: Dict[str, Any]) -> Tuple[bytes, str]:
-        raise VaultError("the vault database is unavailable: OperationalError")
 
     async def scenario(server: ActionServer) -> List[Event]:
-        endpoint = BoundedActionEndpoint(server.url, sealer=failing)
-        return await run_action("action_show_balance", endpoint, half_filled_form())
+        return await run_action("action_show_balance", BoundedActionEndpoint(server.url, sealer=sealer),
+                                half_filled_form())
 
     events = asyncio.run(serving(keep, scenario))
-    [(body, mark)] = received
-    assert mark is None and json.loads(body)["next_action"] == "action_show_balance" and events == []
+    return received, events
+
+
+def test_a_sealed_call_is_sent_scrubbed_with_the_seal_of_exactly_that_body() -> None:
+    key = b"s" * 32
+    [(body, mark)], _ = sent_calls(CallSealer(CallSigner(key), Scrubbing(), "policy-1"))  # type: ignore[arg-type]
+    assert b'"3000"' not in body and b"<AMOUNT_1>" in body and json.loads(body)["next_action"] == "action_show_balance"
+    assert CallVerifier(key).verify(body, mark) == Verdict("policy-1")
+    with pytest.raises(CallRefused):
+        CallVerifier(b"t" * 32).verify(body, mark)
+
+
+class Failing:
+    """A scrubber whose vault is down."""
+
+    def event(self, tracker: Dict[str, Any], conversation: str) -> Dict[str, Any]:
+        raise VaultError("the vault database is unavailable: OperationalError")
+
+
+def test_a_call_that_cannot_be_scrubbed_goes_sealed_as_not_scrubbed_for_the_action_server_to_scrub() -> None:
+    key = b"s" * 32
+    [(body, mark)], events = sent_calls(CallSealer(CallSigner(key), Failing(), "policy-1"))  # type: ignore[arg-type]
+    assert b'"3000"' in body and json.loads(body)["next_action"] == "action_show_balance" and events == []
+    assert CallVerifier(key).verify(body, mark) == Verdict(None)
+
+
+def test_without_a_sealer_a_call_goes_unsealed_and_the_action_server_would_refuse_it() -> None:
+    [(body, mark)], _ = sent_calls(None)
+    assert mark is None
+    with pytest.raises(CallRefused, match="no seal"):
+        CallVerifier(b"s" * 32).verify(body, mark)

@@ -78,8 +78,8 @@ def test_the_handling_is_in_place_once_the_server_has_started(monkeypatch: pytes
 
 def test_the_rasa_servers_seal_is_the_one_the_action_server_checks(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both derive the key from the master key and the policy they redact with (bot.action_server.main)."""
-    from bot.action_calls import CallSealer, seal, seal_key
+    """Both derive the key from the deployment's master key (bot.action_server.main)."""
+    from bot.action_calls import CallRefused, CallSealer, CallVerifier, Verdict, call_key
     from bot.faults.install import call_sealer
     from bot.privacy.policy import Policy
     from bot.stores import EventScrubber, RedactingTrackerStore
@@ -93,7 +93,14 @@ def test_the_rasa_servers_seal_is_the_one_the_action_server_checks(tmp_path: Pat
     sealer = call_sealer(FailSafeTrackerStore(store))
     assert isinstance(sealer, CallSealer)
     body, mark = sealer({"next_action": "action_x", "tracker": {"sender_id": "c1", "events": []}})
-    assert mark == seal(body, seal_key(policy=Policy.load()))  # the action server's key for the same policy
-    # A Rasa server that does not say its policy does not seal: its seal would never check.
+    verifier = CallVerifier(call_key(tmp_path / "var"))  # the action server's, from the same master key
+    assert verifier.verify(body, mark) == Verdict(policy.fingerprint)
+    # A Rasa server that does not say its policy still seals, as not scrubbed: the action server scrubs.
     store.redactor = None
-    assert call_sealer(FailSafeTrackerStore(store)) is None
+    body, mark = call_sealer(FailSafeTrackerStore(store))({"next_action": "action_x"})  # type: ignore[misc]
+    assert verifier.verify(body, mark) == Verdict(None)
+    # Another deployment (another master key) cannot seal for this one.
+    monkeypatch.setenv("FINBOT_VAR_DIR", str(tmp_path / "other"))
+    body, mark = call_sealer(FailSafeTrackerStore(store))({"next_action": "action_x"})  # type: ignore[misc]
+    with pytest.raises(CallRefused, match="key"):
+        verifier.verify(body, mark)

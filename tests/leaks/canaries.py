@@ -26,6 +26,17 @@ ANY_SEPARATOR = r"[\W_]{0,3}"
 NUMBER_SEPARATOR = r"[^\w:]{0,3}"
 
 
+# Not inside a longer number, nor inside a run of hex digits: a message id ("...cfb7dd854892fe7a3b") may hold
+# any six digits in a row (CI once read one as the first six digits of a canary account number).
+NOT_IN_HEX_BEFORE = r"(?<!\d)(?<![0-9a-f]{4})"
+NOT_IN_HEX_AFTER = r"(?!\d)(?![0-9a-f]{4})"
+
+
+# Not inside a longer number, nor the decimals of one: an event's timestamp ("1765123456.123456") holds six
+# digits after its point, which CI once found equal to a canary sort code's.
+NOT_A_FRACTION = r"(?<!\d)(?<!\d\.)"
+
+
 def flexible(value: str, separator: str = ANY_SEPARATOR) -> str:
     """A regex for ``value``'s letters and digits in order, with up to 3 separators between them."""
     chars = [ch for ch in value.lower() if ch.isalnum()]
@@ -62,7 +73,8 @@ class Canary:
         elif len(digits) >= 8:
             for part in (digits, digits[:-4]):
                 if len(part) >= 6:
-                    found.append((re.compile(r"(?<!\d)" + flexible(part, NUMBER_SEPARATOR) + r"(?!\d)"), part))
+                    pattern = NOT_IN_HEX_BEFORE + flexible(part, NUMBER_SEPARATOR) + NOT_IN_HEX_AFTER
+                    found.append((re.compile(pattern), part))
         return found
 
 
@@ -166,7 +178,7 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
     def sort_code() -> Canary:
         a, b, c = (rng.randint(10, 99) for _ in range(3))
         typed = f"{a}-{b}-{c}"
-        cue = re.compile(rf"(?<!\d){a}\W?{b}\W?{c}(?!\d)")
+        cue = re.compile(rf"{NOT_A_FRACTION}{a}\W?{b}\W?{c}(?!\d)")
         return Canary("SORT_CODE", typed, f"sort code {typed}", [(cue, f"{a}{b}{c}")])
 
     def nino() -> Canary:
@@ -193,7 +205,7 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
 
     def pin() -> Canary:
         typed = f"{rng.randint(10000, 999999)}"
-        return Canary("PIN", typed, f"my PIN is {typed}", [(re.compile(rf"(?<!\d){typed}(?!\d)"), typed)])
+        return Canary("PIN", typed, f"my PIN is {typed}", [(re.compile(rf"{NOT_A_FRACTION}{typed}(?!\d)"), typed)])
 
     def password() -> Canary:
         typed = fake.password(length=12, special_chars=False)
@@ -218,7 +230,7 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
         while len(number) != 16:
             number = next(_cards(rng))
         first, second = _group(number[:8], " "), _group(number[8:], " ")
-        halves = [(re.compile(r"(?<!\d)" + flexible(half) + r"(?!\d)"), compact(half)) for half in (first, second)]
+        halves = [(re.compile(NOT_A_FRACTION + flexible(half) + r"(?!\d)"), compact(half)) for half in (first, second)]
         return Canary("CREDIT_CARD", number, f"my card number is {first}", halves, followup=second)
 
     def split_account() -> Canary:
@@ -235,6 +247,77 @@ def generate(seed: int = 20261129, count: int = 220) -> List[Canary]:
         split_card, split_account, split_iban, card, iban_, ssn, phone, email, person, address, routing, account,
         sort_code, nino, passport, licence, birth, ip, pin, password, otp, security_answer, card_with_budget,
     ]
+    return [makers[index % len(makers)]() for index in range(count)]
+
+
+def chat_style(seed: int = 20261207, count: int = 48) -> List[Canary]:
+    """Canaries typed the way people type in a chat box: odd spacing, dots, line breaks, lower case,
+    codes glued to their cue, numbers with no cue at all (issue 13's classes; fake values)."""
+    rng = random.Random(seed)
+
+    def digits(count: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(count))
+
+    def short(kind: str, typed: str, message: str, cue: str) -> Canary:
+        pattern = re.compile(rf"{cue}\W{{0,3}}{flexible(typed)}(?!\d)")
+        return Canary(kind, typed, message, [(pattern, compact(cue + typed))])
+
+    def odd_card() -> Canary:
+        number = next(_cards(rng))
+        while len(number) != 16:
+            number = next(_cards(rng))
+        groups = [number[i:i + 4] for i in range(0, 16, 4)]
+        typed = rng.choice(["  ".join(groups), ".".join(groups), ".".join(groups[:3]) + " " + groups[3],
+                            " ".join(groups[:2]) + "\n" + " ".join(groups[2:])])
+        message = rng.choice(["ok so {v} is the card", "card no {v} pls check"]).format(v=typed)
+        return Canary("CREDIT_CARD", typed, message)
+
+    def two_cards() -> Canary:
+        first, second = next(_cards(rng)), next(_cards(rng))
+        both = [(re.compile(NOT_A_FRACTION + flexible(c, NUMBER_SEPARATOR) + r"(?!\d)"), c) for c in (first, second)]
+        return Canary("CREDIT_CARD", second, f"cards {_group(first, ' ')} {_group(second, ' ')} both blocked", both)
+
+    def uncued_account() -> Canary:
+        typed = digits(rng.choice([8, 11]))
+        return Canary("ACCOUNT_NUMBER", typed, rng.choice(["balance on {v}?", "i pay rent by standing order every "
+                                                           "month from {v}"]).format(v=typed))
+
+    def sort_and_account() -> Canary:
+        code, account = digits(6), digits(8)
+        return Canary("ACCOUNT_NUMBER", account, f"s/c {code} a/c {account} thx",
+                      [(re.compile(rf"{NOT_A_FRACTION}{code}(?!\d)"), code)])
+
+    def lower_bic() -> Canary:
+        bank = "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(4))
+        typed = bank + rng.choice(["gb", "de", "fr", "nl", "it"]) + rng.choice("abcdefgh") + rng.choice("123456789")
+        return Canary("SWIFT_CODE", typed, rng.choice(["swift {v} pls", "the bic is {v}", "bic{v}"]).format(v=typed))
+
+    def glued_cvc() -> Canary:
+        typed = digits(3)
+        return short("CARD_CVV", typed, f"exp 04/29 cvc{typed}", "cvc")
+
+    def separated_otp() -> Canary:
+        typed = f"{digits(3)}{rng.choice([' ', '-'])}{digits(3)}"
+        return short("ONE_TIME_CODE", typed, f"otp {typed} didnt work", "otp")
+
+    def worded_dob() -> Canary:
+        typed = f"{rng.randint(10, 28)}-{rng.choice(['jan', 'feb', 'mar', 'sept', 'oct'])}-{rng.randint(1950, 1999)}"
+        return Canary("DATE_OF_BIRTH", typed, f"dob {typed} if u need it")
+
+    def letter_passport() -> Canary:
+        typed = rng.choice("acegkmx") + digits(8)
+        return Canary("PASSPORT", typed, f"Passport number {typed}")
+
+    def lower_nino() -> Canary:
+        typed = f"{rng.choice(['ab', 'ce', 'jh', 'pr'])} {digits(2)} {digits(2)} {digits(2)} {rng.choice('abcd')}"
+        return Canary("UK_NINO", typed, f"my ni number is {typed}")
+
+    def glued_phone() -> Canary:
+        typed = f"07700900{digits(3)}"
+        return Canary("PHONE_NUMBER", typed, f"call me on{typed} after 5")
+
+    makers = [odd_card, two_cards, uncued_account, sort_and_account, lower_bic, glued_cvc, separated_otp, worded_dob,
+              letter_passport, lower_nino, glued_phone]
     return [makers[index % len(makers)]() for index in range(count)]
 
 

@@ -15,18 +15,18 @@ import sqlite3
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import AsyncIterator, Dict, Iterator, List, Tuple
+from typing import Any, AsyncIterator, Dict, Iterator, List, Tuple
 
 import pytest
 import socketio
 
-from tests.leaks.canaries import Canary, generate, search
+from tests.leaks.canaries import Canary, chat_style, generate, search
 from tests.leaks.sinks import recorded, server_sinks
 from tests.support.servers import RunningAssistant, run_assistant
 
 pytestmark = pytest.mark.servers
 
-CANARIES = generate()
+CANARIES = generate() + chat_style()
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +47,22 @@ def send_rest(assistant: RunningAssistant, canaries: List[Canary]) -> List[str]:
 
 
 async def send_socketio(url: str, canaries: List[Canary]) -> List[dict]:
+    """The canaries in 25 widget sessions, each issued by the server and asked for again by its id."""
     client = socketio.AsyncClient(reconnection=False)
     received: asyncio.Queue = asyncio.Queue()
+    confirmed: asyncio.Queue = asyncio.Queue()
     client.on("bot_uttered", received.put_nowait)
+    client.on("session_confirm", confirmed.put_nowait)
     await client.connect(url, socketio_path="/socket.io", transports=["websocket"])
     answers = []
+    sessions: Dict[int, str] = {}
     try:
         for index, canary in enumerate(canaries):
-            session = f"widget-{index % 25}"
-            await client.emit("session_request", {"session_id": session})
+            asked = sessions.get(index % 25)
+            await client.emit("session_request", {"session_id": asked, "structured": True})
+            session = str(await asyncio.wait_for(confirmed.get(), 30))
+            assert asked is None or session == asked  # a session the server issued is given back
+            sessions[index % 25] = session
             for message in canary.messages:
                 await client.emit("user_uttered", {"message": message, "session_id": session})
                 answers.append(await asyncio.wait_for(received.get(), 60))  # the notice (or the reply)
@@ -184,27 +191,37 @@ SOCKET_BAD_EVENTS = [
 ]
 
 
-async def send_bad_socketio_events(url: str) -> List[dict]:
+def in_session(event: Any, session: str) -> Any:
+    """A bad event with its "bad-sio" session id replaced by the one the server issued."""
+    if isinstance(event, dict) and event.get("session_id") == "bad-sio":
+        return {**event, "session_id": session}
+    return event
+
+
+async def send_bad_socketio_events(url: str) -> Tuple[List[dict], str]:
     """Each bad event's answer; then a 1 MB event, which the transport refuses by closing the connection;
-    then a good message on a fresh connection, to show the server is still up."""
+    then a good message on a fresh connection, to show the server is still up. And the session's id."""
     answers = []
     async with connected(url) as (client, received):
-        await client.emit("session_request", {"session_id": "bad-sio"})
+        confirmed: asyncio.Queue = asyncio.Queue()
+        client.on("session_confirm", confirmed.put_nowait)
+        await client.emit("session_request", {"session_id": None, "structured": True})
+        session = str(await asyncio.wait_for(confirmed.get(), 30))
         for event in SOCKET_BAD_EVENTS:
-            await client.emit("user_uttered", event)
+            await client.emit("user_uttered", in_session(event, session))
             answers.append(await asyncio.wait_for(received.get(), 30))
     async with connected(url) as (client, received):
-        await client.emit("user_uttered", {"message": "a" * (1024 * 1024), "session_id": "bad-sio"})
+        await client.emit("user_uttered", {"message": "a" * (1024 * 1024), "session_id": session})
         for _ in range(100):
             if not client.connected:
                 break
             await asyncio.sleep(0.1)
         answers.append({"error": "connection closed"} if not client.connected else {})
     async with connected(url) as (client, received):
-        await client.emit("session_request", {"session_id": "bad-sio"})
-        await client.emit("user_uttered", {"message": "hi", "session_id": "bad-sio"})
+        await client.emit("session_request", {"session_id": session, "structured": True})
+        await client.emit("user_uttered", {"message": "hi", "session_id": session})
         answers.append(await asyncio.wait_for(received.get(), 60))
-    return answers
+    return answers, session
 
 
 @contextlib.asynccontextmanager
@@ -222,14 +239,16 @@ async def connected(url: str) -> AsyncIterator[Tuple[socketio.AsyncClient, async
 
 def test_bad_socketio_events_get_a_clear_error_and_the_server_stays_up(assistant: RunningAssistant) -> None:
     with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
-        before = db.execute("SELECT count(*) FROM events WHERE sender_id = 'widget-1'").fetchone()[0]
-    answers = asyncio.run(send_bad_socketio_events(assistant.rasa_url))
+        before = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    answers, session = asyncio.run(send_bad_socketio_events(assistant.rasa_url))
     *errors, greeting = answers
     assert len(errors) == len(SOCKET_BAD_EVENTS) + 1
     assert all(answer.get("error") for answer in errors), [a for a in errors if not a.get("error")]
     assert "longer than" in errors[9]["error"]
     assert "Hello" in str(greeting.get("text"))
     with sqlite3.connect(assistant.var_dir / "tracker.db") as db:
-        assert db.execute("SELECT count(*) FROM events WHERE sender_id = 'widget-1'").fetchone()[0] == before
-        users = db.execute("SELECT count(*) FROM events WHERE sender_id = 'bad-sio' AND type_name = 'user'")
+        # No other conversation got anything, and the bad session holds only the good message.
+        others = db.execute("SELECT count(*) FROM events WHERE sender_id != ?", (session,)).fetchone()[0]
+        assert others == before
+        users = db.execute("SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (session,))
         assert users.fetchone()[0] == 1  # only the good message

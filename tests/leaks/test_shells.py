@@ -25,19 +25,19 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
 from bot.settings import Project
-from tests.leaks.canaries import generate, search
+from tests.leaks.canaries import chat_style, generate, search
 from tests.leaks.sinks import recorded, server_sinks
 from tests.support.console import Console
-from tests.support.servers import NETGUARD_SITE, ROOT, RunningAssistant, free_port, run_assistant
+from tests.support.servers import NETGUARD_SITE, ROOT, RunningAssistant, free_port, project_copy, run_assistant
 
 pytestmark = pytest.mark.servers
 
-CANARIES = generate()
+CANARIES = generate() + chat_style()
 MESSAGES = [message for canary in CANARIES for message in canary.messages]
 # Rasa reads a conversation back from the tracker store for every message, replaying all the events of its
 # session: 250 messages in one session made each console's last messages slow. So every 20 canaries (never
@@ -53,7 +53,15 @@ FINBOT = Path(sys.executable).with_name("finbot")
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
     tmp = tmp_path_factory.mktemp("shells")
-    env = {"FINBOT_RECORD_ACTION_CALLS": str(tmp / "action-calls.jsonl")}
+
+    def typed_by_a_machine(credentials: Dict[str, Any]) -> None:
+        # Hundreds of messages in one conversation, each as soon as the last is answered: faster than a person
+        # types, so no limit per sender here (tests/channels/test_ratelimit.py is about the limits).
+        for channel in ("bot.channels.app.AppInput", "bot.channels.rest.RedactingRestInput"):
+            credentials[channel]["rate_limits"] = {"sender_per_minute": 0}
+
+    env = {"FINBOT_RECORD_ACTION_CALLS": str(tmp / "action-calls.jsonl"),
+           **project_copy(tmp / "project", typed_by_a_machine)}
     with run_assistant(tmp, extra_env=env, run_args=["--debug"]) as running:
         yield running
 

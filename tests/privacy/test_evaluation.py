@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import io
 import json
@@ -268,11 +269,38 @@ def test_hard_cases_are_well_formed_and_reproducible() -> None:
             assert is_target(span["entity_type"]) or span["entity_type"] in {"LOCATION", "ORGANIZATION", "DATE_TIME"}
     assert len(parse_records(raw)) == len(items)
 
+    generator = load_generator()
+    assert generator.render(generator.generate()) == raw, "hard_cases.json is stale: run make_hard_cases.py"
+
+
+class _DayInTheFuture(datetime.datetime):
+    """``datetime`` whose today is years from now (with a time near midnight, where a day boundary bites)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return cls(2031, 2, 28, 23, 59, 59, tzinfo=tz)
+
+    @classmethod
+    def today(cls) -> Any:
+        return cls.now()
+
+
+def test_the_hard_cases_do_not_depend_on_the_day_they_are_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Faker reads the clock for relative dates (date_of_birth, past_date, ...): generated test data must not.
+    import faker.providers.date_time as faker_dates
+
+    monkeypatch.setattr(faker_dates, "datetime", _DayInTheFuture)
+    raw = (DATA / "hard_cases.json").read_text(encoding="utf-8")
+    generator = load_generator()
+    assert generator.render(generator.generate()) == raw
+
+
+def load_generator() -> Any:
     spec = importlib.util.spec_from_file_location("make_hard_cases", DATA / "make_hard_cases.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.render(module.generate()) == raw, "hard_cases.json is stale: run make_hard_cases.py"
+    return module
 
 
 def test_our_recognizer_classes_are_named_apart_from_presidios() -> None:
@@ -285,3 +313,13 @@ def test_our_recognizer_classes_are_named_apart_from_presidios() -> None:
     clashes = {type(r).__name__ for r in all_recognizers()} & set(dir(predefined))
     assert not clashes
 
+
+
+def test_over_redaction_counts_messages_without_an_identifier_that_were_changed() -> None:
+    scores = Scores()
+    scores.add("what is the APR on 2500", (), [Span("ACCOUNT_NUMBER", 19, 23)])  # over-redacted
+    scores.add("hello there", (), [])
+    scores.add("a place: Leeds", (Span("LOCATION", 9, 14),), [])  # a kept label is no identifier
+    scores.add("card 4111 1111 1111 1111", (CARD,), [CARD])
+    assert (scores.clean, scores.clean_touched) == (3, 1)
+    assert "over-redaction: 1 of 3 messages without an identifier changed (33.3%)" in format_report("x", scores)

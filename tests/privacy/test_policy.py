@@ -90,3 +90,14 @@ def test_the_fingerprint_changes_with_what_is_redacted_not_with_where_the_policy
     document["entities"]["CREDIT_CARD"] = {"threshold": 0.99}
     looser.write_text(yaml.safe_dump(document))
     assert Policy.load(looser).fingerprint != shipped.fingerprint
+
+
+def test_the_default_deny_net_is_on_unless_a_policy_turns_it_off() -> None:
+    entities = {"entities": {"ACCOUNT_NUMBER": {}}}
+    assert Policy.from_dict(entities).default_deny is True
+    assert Policy.from_dict({**entities, "default_deny": False}).default_deny is False
+    assert Policy.load().default_deny is True
+    with pytest.raises(PolicyError, match="default_deny"):
+        Policy.from_dict({**entities, "default_deny": "yes"})
+    # Two servers whose nets differ do not redact alike.
+    assert Policy.from_dict(entities).fingerprint != Policy.from_dict({**entities, "default_deny": False}).fingerprint

@@ -5,7 +5,6 @@ Like test_engine.py, on the two fake recognizers of tests/privacy/support.py.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any, List
 
@@ -59,10 +58,12 @@ def test_erase_forgets_values_and_numbering(make_redactor: Any, tmp_path: Path) 
 
 
 def test_vault_values_expire(tmp_path: Path) -> None:
-    vault = vault_at(tmp_path, ttl=0.5)
+    now = [1_000_000.0]
+    vault = vault_at(tmp_path, ttl=60, clock=lambda: now[0])
     vault.store("c1", "<PIN_1>", "PIN", "9876")
+    now[0] += 59
     assert vault.reveal("c1", "<PIN_1>", "check") == "9876"
-    time.sleep(0.6)
+    now[0] += 1.5
     assert vault.reveal("c1", "<PIN_1>", "check") is None
     assert vault.placeholders("c1") == []
     assert vault.purge_expired() == 1
@@ -70,11 +71,14 @@ def test_vault_values_expire(tmp_path: Path) -> None:
 
 
 def test_placeholder_numbering_expires(analyzer: Any) -> None:
-    index = InMemoryPlaceholderIndex(ttl_seconds=0.3)
+    now = [1000.0]
+    index = InMemoryPlaceholderIndex(ttl_seconds=60, clock=lambda: now[0])
     redactor = Redactor(policy=make_policy(), analyzer=analyzer, index=index, fingerprint_key=b"k" * 32)
     try:
         assert redactor.redact(f"{CARD} {OTHER_CARD}", "c1").text == "<CREDIT_CARD_1> <CREDIT_CARD_2>"
-        time.sleep(0.4)
+        now[0] += 59
+        assert redactor.redact(OTHER_CARD, "c1").text == "<CREDIT_CARD_2>"  # still numbered: used 59 s ago
+        now[0] += 61
         assert redactor.redact(OTHER_CARD, "c1").text == "<CREDIT_CARD_1>"
     finally:
         redactor.close()
@@ -142,7 +146,7 @@ def test_a_value_committed_by_another_server_after_our_read_is_never_replaced(tm
 def test_tables_created_by_another_server_at_the_same_moment_are_found_on_a_retry(tmp_path: Path) -> None:
     import sqlalchemy as sa
 
-    from bot.privacy.vault import create_tables
+    from bot.privacy.tables import create_tables
 
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'race.db'}", future=True)
     metadata = sa.MetaData()
@@ -165,7 +169,7 @@ def test_a_database_that_is_down_at_start_is_refused_until_it_is_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The server starts; what needs the vault or the shared numbering fails closed; then the database returns.
-    from bot.privacy import vault as vault_module
+    from bot.privacy import tables as tables_module
     from bot.privacy.shared import SharedPlaceholderState
     from bot.privacy.vault import Vault
 
@@ -179,7 +183,7 @@ def test_a_database_that_is_down_at_start_is_refused_until_it_is_back(
     home.mkdir()
     with pytest.raises(VaultError, match="unavailable"):  # tried again only after a pause, not per message
         vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
-    monkeypatch.setattr(vault_module, "RETRY_PAUSE_SECONDS", 0.0)
+    monkeypatch.setattr(tables_module, "RETRY_PAUSE_SECONDS", 0.0)
     assert vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     assert vault.reveal("c1", "<CREDIT_CARD_1>", "check the card") == CARD
     assert shared.number("c1", "CREDIT_CARD", "fingerprint") == 1

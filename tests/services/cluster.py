@@ -5,7 +5,9 @@ running a pair); both pairs share the PostgreSQL tracker store, vault and
 placeholder numbering (a database of the test's own), the Redis lock store (a
 key prefix of the test's own) and the RabbitMQ broker (a queue and exchange of
 the test's own), and one master key. The servers are started directly, as
-``bot/server.py`` starts them, with outbound connections guarded.
+``bot/server.py`` starts them, with outbound connections guarded. They get the
+deployment's Redis as ``FINBOT_REDIS_*``, as deploy/ gives it: the action
+servers' replay cache and the app channel's idempotency keys live there.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
-from urllib.parse import urlparse, urlunparse
+from typing import Any, Dict, Iterator, List, Tuple
+from urllib.parse import unquote, urlparse, urlunparse
 
 import sqlalchemy as sa
 import yaml
@@ -34,7 +36,11 @@ READY_TIMEOUT = 300.0  # two Rasa servers loading on two cores at once
 # Production logs at INFO by default. FINBOT_SCALE_OUT_DEBUG=1 logs at DEBUG (every message, tracker and
 # action call is then logged, and redacted): the leak search is harder, the run about twice as long.
 DEBUG_LOGS = os.environ.get("FINBOT_SCALE_OUT_DEBUG") == "1"
-CREDENTIALS = {"bot.channels.rest.RedactingRestInput": {"policy": None}}
+CREDENTIALS = {
+    "bot.channels.rest.RedactingRestInput": {"policy": None},
+    # As in deploy/credentials.yml: tokens signed with $FINBOT_JWT_SECRET, no secret derived from the master key.
+    "bot.channels.app.AppInput": {"policy": None, "jwt_secret_env": "FINBOT_JWT_SECRET", "jwt_secret_fallback": False},
+}
 
 
 def database_url(server_url: str, database: str) -> str:
@@ -109,10 +115,27 @@ class Pair:
             reply: List[Dict[str, Any]] = json.loads(response.read())
             return reply
 
+    def app_say(self, token: str, message: str, key: str, timeout: float = 60.0) -> Tuple[int, Dict[str, str], Any]:
+        """The app channel's ``POST /webhook`` with a bearer token and an Idempotency-Key: status, headers (names
+        in lower case), body."""
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/app/webhook", data=json.dumps({"message": message}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}", "Idempotency-Key": key},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, _lower(response.headers.items()), json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, _lower(error.headers.items()), json.loads(error.read())
+
     def logs(self) -> Dict[str, str]:
         """Every file the pair wrote under its var folder's logs (log files and console output)."""
         return {f"{self.name} {path.name}": path.read_text(errors="replace")
                 for path in sorted((self.var / "logs").glob("*")) if path.is_file()}
+
+
+def _lower(headers: Any) -> Dict[str, str]:
+    return {name.lower(): value for name, value in headers}
 
 
 def start_pair(pair: Pair, model: Path, endpoints: Dict[str, Any], env: Dict[str, str]) -> None:
@@ -139,12 +162,19 @@ def start_pair(pair: Pair, model: Path, endpoints: Dict[str, Any], env: Dict[str
             ))
 
 
-def server_env(vault_url: str, vault_key: str, netguard_log: Path) -> Dict[str, str]:
-    """The environment of every server: offline settings, the shared vault and key, the network guard."""
+def server_env(vault_url: str, vault_key: str, netguard_log: Path, redis_url: str, jwt_secret: str) -> Dict[str, str]:
+    """The environment of every server: offline settings, the shared vault, key, Redis and JWT secret, the
+    network guard."""
+    redis = urlparse(redis_url)
     return process_env({
         "FINBOT_PROJECT_DIR": str(ROOT),
         "FINBOT_VAULT_URL": vault_url,
         "FINBOT_VAULT_KEY": vault_key,
+        "FINBOT_REDIS_HOST": redis.hostname or "127.0.0.1",
+        "FINBOT_REDIS_PORT": str(redis.port or 6379),
+        "FINBOT_REDIS_DB": redis.path.lstrip("/") or "0",
+        "FINBOT_REDIS_PASSWORD": unquote(redis.password or ""),
+        "FINBOT_JWT_SECRET": jwt_secret,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD_SITE), str(ROOT), os.environ.get("PYTHONPATH")])),
         "FINBOT_NETGUARD_LOG": str(netguard_log),
         "PYTHONUNBUFFERED": "1",

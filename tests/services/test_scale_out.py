@@ -10,6 +10,11 @@ the bot's events; every event reached RabbitMQ once; Redis held each
 conversation's lock while it was handled; and no canary is in PostgreSQL,
 RabbitMQ or any log of either pair (while a planted one is found).
 
+Then the banking app's channel, as a bank's backend uses it: a message with an
+``Idempotency-Key`` whose answer was lost is retried on the other server, and
+another is sent to both servers at once; each gets the first answer (the keys
+live in Redis) and each message is stored once.
+
 Each Rasa server talks to its own action server (two machines, each running a
 pair); both pairs share the services, the vault and one master key.
 """
@@ -19,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import os
 import random
 import re
+import secrets
 import subprocess
 import threading
 import time
@@ -29,12 +36,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
+from unittest import mock
 from urllib.parse import urlparse
 
 import pytest
 import redis
+import redis.asyncio
 import sqlalchemy as sa
 
+from bot.channels.auth import SCOPE_CHAT, deployment_key, mint
+from bot.channels.idempotency_redis import KEY_PURPOSE, RedisIdempotencyStore
 from bot.privacy.keys import generate_key
 from bot.settings import Project
 from bot.training import model_path
@@ -94,6 +105,43 @@ def script(index: int, rng: random.Random) -> List[Turn]:
     return turns
 
 
+Answer = Tuple[int, Dict[str, str], Any]  # status, headers (names in lower case), body
+
+
+@dataclass
+class Retried:
+    """The app channel's keyed messages: each answer as (status, headers, body), and what was stored."""
+
+    sequential: List[Answer]  # server 1, then the same retry on server 2
+    concurrent: List[Answer]  # both servers at once (each after any 409 it got)
+    told_to_retry: List[str]  # the Retry-After of each 409 "still in progress"
+    stored: List[str]  # the conversation's user events, as stored
+    forgotten: int  # the kept answers that erasing the conversation dropped from Redis
+
+
+def retry_on_the_other_server(
+    pairs: List[Pair], jwt_secret: str, conversation_subject: str
+) -> Tuple[List[Answer], List[Answer], List[str]]:
+    """Keyed messages as a bank's backend retries them, over both servers; the answers (see Retried)."""
+    token = mint(conversation_subject, jwt_secret.encode(), scopes=(SCOPE_CHAT,))
+    key = f"{conversation_subject}-1"
+    sequential = [pairs[0].app_say(token, "hi", key), pairs[1].app_say(token, "hi", key)]
+    told: List[str] = []
+
+    def until_answered(pair: Pair) -> Answer:
+        for _ in range(60):
+            status, headers, body = pair.app_say(token, "what can you do?", f"{conversation_subject}-2")
+            if status != 409:
+                return status, headers, body
+            told.append(headers.get("retry-after", ""))
+            time.sleep(float(headers.get("retry-after") or 1))
+        raise AssertionError("still in progress after a minute")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(pool.map(until_answered, pairs))
+    return sequential, together, told
+
+
 @dataclass
 class Observed:
     senders: List[str]
@@ -107,6 +155,7 @@ class Observed:
     netguard: str
     database_url: str
     seconds: float
+    retried: Retried
 
 
 def watch_locks(client: redis.Redis, prefix: str, seen: Set[str], stop: threading.Event) -> None:
@@ -153,7 +202,8 @@ def observed(
                                "db": redis_db, "key_prefix": prefix},
                 "event_broker": broker_config(rabbitmq_url, queue, exchange),
             }
-            env = server_env(database_url, generate_key(), tmp / "netguard.log")
+            jwt_secret, vault_key = secrets.token_hex(32), generate_key()
+            env = server_env(database_url, vault_key, tmp / "netguard.log", redis_url, jwt_secret)
             try:
                 for pair in pairs:
                     start_pair(pair, model, endpoints, env)
@@ -174,8 +224,23 @@ def observed(
                 watcher.join()
                 database = sa.create_engine(database_url, future=True)
                 rows = event_rows(database, senders)
-                database.dispose()
                 bodies = asyncio.run(consume(rabbitmq_url, queue, len(rows)))
+                # After the broker was read: the events of these messages are not counted there.
+                subject = f"finbot-scale-{run}-app"
+                sequential, together, told = retry_on_the_other_server(pairs, jwt_secret, subject)
+                # The only signed-in conversation in this database (its id may be a pseudonym of the subject).
+                with database.connect() as db:
+                    users = db.execute(sa.text("SELECT sender_id, data FROM events WHERE type_name = 'user' "
+                                               "AND sender_id LIKE 'app:%' ORDER BY id")).all()
+                stored = [json.loads(row.data)["text"] for row in users]
+                # Found under the deployment's master key, as every server finds them: what erasing the
+                # conversation drops (and this run leaves nothing behind in Redis).
+                with mock.patch.dict(os.environ, {"FINBOT_VAULT_KEY": vault_key}):
+                    store = RedisIdempotencyStore(redis.asyncio.Redis.from_url(redis_url),
+                                                  deployment_key(None, KEY_PURPOSE))
+                forgotten = asyncio.run(store.forget(users[0].sender_id)) if users else 0
+                retried = Retried(sequential, together, told, stored, forgotten)
+                database.dispose()
             finally:
                 stop_pairs(pairs)
             locks_left = [key.decode() for key in client.scan_iter(match=f"{prefix}:*")]
@@ -186,7 +251,7 @@ def observed(
                 sinks.update(pair.logs())
             netguard = tmp / "netguard.log"
             yield Observed(senders, scripts, replies, rows, messages, sinks, seen, locks_left,
-                           netguard.read_text() if netguard.exists() else "", database_url, seconds)
+                           netguard.read_text() if netguard.exists() else "", database_url, seconds, retried)
     finally:
         for key in client.scan_iter(match=f"{prefix}:*"):
             client.delete(key)
@@ -276,3 +341,19 @@ def test_the_leak_search_finds_a_planted_canary_in_every_sink(observed: Observed
     sinks = {name: f"{text}\n{PLANTED.message}" for name, text in observed.sinks.items() if name != "postgresql"}
     sinks["postgresql"] = dump_database(observed.database_url)
     assert sorted(search(sinks, [PLANTED])) == sorted(f"canary #0 (CREDIT_CARD) in {name}" for name in sinks)
+
+
+def test_a_keyed_retry_on_the_other_server_gets_the_first_answer_and_is_handled_once(observed: Observed) -> None:
+    retried = observed.retried
+    (first_status, first_headers, first), (again_status, again_headers, again) = retried.sequential
+    assert first_status == again_status == 200 and first["messages"], first
+    assert again == first
+    assert (first_headers["idempotent-replayed"], again_headers["idempotent-replayed"]) == ("false", "true")
+    # Sent to both servers at once: one handled it, the other waited for its answer (or was told, with a
+    # 409 and Retry-After, to ask again shortly, and then got it).
+    assert [status for status, _, _ in retried.concurrent] == [200, 200]
+    assert sorted(headers["idempotent-replayed"] for _, headers, _ in retried.concurrent) == ["false", "true"]
+    assert retried.concurrent[0][2] == retried.concurrent[1][2]
+    assert all(value == "1" for value in retried.told_to_retry), retried.told_to_retry
+    assert retried.stored == ["hi", "what can you do?"]  # each message once in the tracker store
+    assert retried.forgotten == 2  # both kept answers, found under the deployment's key

@@ -46,7 +46,7 @@ REPORT: Dict[str, Any] = {
         },
     ],
 }
-ERASED = {"conversation_id": "customer-42", "erased": True}
+ERASED = {"conversation_id": "customer-42", "erased": True, "kept_elsewhere": []}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -14,9 +15,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
-from bot.channels.auth import ALL_SCOPES, local_secret, mint
+import yaml
+
+from bot.channels.auth import ALL_SCOPES, Principal, Pseudonyms, local_secret, mint
 
 ROOT = Path(__file__).resolve().parents[2]
 NETGUARD_SITE = Path(__file__).resolve().parent / "netguard_site"
@@ -28,6 +31,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@functools.cache
+def _pseudonyms(var_dir: str) -> Pseudonyms:
+    from bot.privacy import Redactor  # spaCy: loaded by the tests that ask, once
+
+    return Pseudonyms.for_deployment(var_dir, Redactor().detect)
 
 
 @dataclass
@@ -54,6 +64,11 @@ class RunningAssistant:
         """A bearer token for the app channel, signed with this run's local secret (as ``finbot token``)."""
         return mint(subject, local_secret(str(self.var_dir)), scopes=scopes, ttl_seconds=ttl_seconds)
 
+    def conversation_of(self, subject: str) -> str:
+        """The conversation id this run's channels store for a token's ``subject`` (``app:<sub>``, or
+        ``app:~<pseudonym>`` for a subject the privacy engine takes for an identifier)."""
+        return Principal(subject, frozenset(), 0.0, _pseudonyms(str(self.var_dir)).of(subject)).conversation
+
     def read_output(self) -> str:
         return self.output.read_text(errors="replace") if self.output.exists() else ""
 
@@ -64,6 +79,19 @@ def _answers(url: str) -> bool:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
+
+
+def project_copy(folder: Path, credentials: Callable[[Dict[str, Any]], None]) -> Dict[str, str]:
+    """A project in ``folder`` like this one (its files linked, the same model) but for its ``credentials.yml``,
+    which ``credentials`` changes; the environment that makes ``finbot run`` use it."""
+    folder.mkdir()
+    for name in ("config.yml", "domain", "data", "endpoints.yml", "actions"):
+        (folder / name).symlink_to(ROOT / name)
+    settings = yaml.safe_load((ROOT / "credentials.yml").read_text())
+    credentials(settings)
+    (folder / "credentials.yml").write_text(yaml.safe_dump(settings))
+    return {"FINBOT_PROJECT_DIR": str(folder),
+            "FINBOT_MODELS_DIR": os.environ.get("FINBOT_MODELS_DIR") or str(ROOT / "models")}
 
 
 @contextlib.contextmanager

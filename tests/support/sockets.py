@@ -37,12 +37,15 @@ class ChatSocket:
         async def connect_error(data: Any) -> None:
             self.refusal = data
 
-    async def connect(self, token: Optional[str] = None) -> None:
+    async def connect(self, token: Optional[str] = None, wait_timeout: float = 10) -> None:
+        """Connect; a refused connection raises only after ``wait_timeout`` s (python-socketio waits for it)."""
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["websocket"],
-                                  auth={"token": token} if token else None, wait_timeout=10)
+                                  auth={"token": token} if token else None, wait_timeout=wait_timeout)
 
-    async def session(self, asked: Optional[str] = None) -> str:
-        await self.client.emit("session_request", {"session_id": asked})
+    async def session(self, asked: Optional[str] = None, structured: bool = True) -> str:
+        """Ask for a session; ``structured``: as our widget, which wants notices and errors with their details
+        (a stock widget does not ask: it gets text alone)."""
+        await self.client.emit("session_request", {"session_id": asked, "structured": structured})
         return str(await asyncio.wait_for(self.confirmed.get(), 10))
 
     async def say(self, text: str, session_id: Optional[str], settle: float = 1.5, timeout: float = 30) -> List[Any]:

@@ -9,6 +9,10 @@ What the widget shows and keeps, by design:
   kept it ("[card number hidden]"), so a reload shows that.
 - The transcript and session id live in ``sessionStorage`` only: nothing in
   ``localStorage``, no cookies.
+- ``finbot run``'s demo page is signed in as one demo customer (bot.demo); each
+  test that banks signs the page in as a customer of its own instead (the
+  page's ``data-token`` swapped on the way), so that one test's frozen card or
+  erased conversation is not another's.
 
 Screenshots go to ``test-artifacts/``; with ``FINBOT_UPDATE_SCREENSHOTS=1``
 the desktop and phone ones are also copied to ``docs/images/`` for the README.
@@ -22,11 +26,12 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
+from urllib.parse import urlparse
 
 import pytest
 
 from tests.support.servers import ROOT, RunningAssistant
-from tests.support.sockets import stored_senders
+from tests.support.sockets import stored_senders, stored_texts
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 Browser = playwright_sync.Browser
@@ -79,9 +84,31 @@ def send(page: Page, text: str) -> None:
     page.wait_for_timeout(800)  # the rest of a multi-part answer
 
 
+def broker_rows(var_dir: Path, sender: str) -> List[str]:
+    """The event broker's stored copy of one conversation (var/events.db)."""
+    import sqlite3
+
+    with sqlite3.connect(var_dir / "events.db") as db:
+        return [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
+
+
 def session_storage(page: Page) -> Dict[str, Any]:
     raw = page.evaluate("() => Object.fromEntries(Object.entries(sessionStorage))")
     return {key: json.loads(value) for key, value in raw.items()}
+
+
+@pytest.fixture
+def signed_in(assistant: RunningAssistant, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The demo page signed in as a customer of this test's own for the whole test (the demo token file,
+    which the server reads on each request, holds their token meanwhile); the conversation id it gives."""
+    subject = f"{request.node.name[:40]}-{os.urandom(4).hex()}"
+    demo = assistant.var_dir / "run" / "demo-token"
+    kept = demo.read_text()
+    demo.write_text(assistant.token(subject, scopes=("chat", "privacy:erase")) + "\n")
+    try:
+        yield assistant.conversation_of(subject)
+    finally:
+        demo.write_text(kept)
 
 
 def open_widget(page: Page, url: str) -> None:
@@ -92,7 +119,8 @@ def open_widget(page: Page, url: str) -> None:
     expect(page.locator(".finbot-quick-reply").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
 
 
-def test_a_conversation_in_the_browser(browser: Browser, assistant: RunningAssistant) -> None:
+def test_a_conversation_in_the_browser(browser: Browser, assistant: RunningAssistant, signed_in: str) -> None:
+    conversation = signed_in
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     errors: List[str] = []
@@ -144,19 +172,20 @@ def test_a_conversation_in_the_browser(browser: Browser, assistant: RunningAssis
         assert context.cookies() == []
         shot(page, "widget-after-reload.png")
 
-        # Clear: the browser forgets, and so does the server.
+        # Clear: the browser forgets, and so does the server. A signed-in customer keeps their conversation
+        # id (the token's), which starts afresh: nothing said before the erase is stored any more.
         session_key = next(key for key in session_storage(page) if key.endswith(":session"))
         old_session = session_storage(page)[session_key]
-        assert old_session in stored_senders(assistant.var_dir)
-        assert old_session in stored_senders(assistant.var_dir, "events.db")
+        assert old_session == conversation
+        assert any("CREDIT_CARD" in row for row in stored_texts(assistant.var_dir, conversation))
+        assert conversation in stored_senders(assistant.var_dir, "events.db")
         page.get_by_role("button", name=re.compile("Clear conversation")).click()
         expect(page.locator(".finbot-from-system")).to_contain_text("erased", timeout=ANSWER_TIMEOUT_MS)
         expect(page.locator(".finbot-from-user")).to_have_count(0)
         expect(bot_messages(page).first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)  # a new greeting
-        new_session = session_storage(page)[session_key]
-        assert new_session != old_session
-        assert old_session not in stored_senders(assistant.var_dir)
-        assert old_session not in stored_senders(assistant.var_dir, "events.db")  # the broker's copy too
+        assert session_storage(page)[session_key] == conversation
+        assert not any("CREDIT_CARD" in row for row in stored_texts(assistant.var_dir, conversation))
+        assert not any("CREDIT_CARD" in row for row in broker_rows(assistant.var_dir, conversation))
         assert "4111" not in json.dumps(session_storage(page))
         assert page.evaluate("() => localStorage.length") == 0
         shot(page, "widget-after-clear.png")
@@ -192,7 +221,7 @@ def test_the_widget_works_from_the_keyboard(browser: Browser, assistant: Running
         context.close()
 
 
-def test_on_a_phone_the_panel_takes_the_screen(browser: Browser, assistant: RunningAssistant) -> None:
+def test_on_a_phone_the_panel_takes_the_screen(browser: Browser, assistant: RunningAssistant, signed_in: str) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
                                   device_scale_factor=2)
     page = context.new_page()
@@ -260,5 +289,45 @@ def test_the_snippet_embeds_the_widget_in_another_sites_page(
         colour = page.locator(".finbot-header").evaluate("node => getComputedStyle(node).backgroundColor")
         assert colour == "rgb(107, 31, 122)"
         assert page.evaluate("() => localStorage.length") == 0 and context.cookies() == []
+    finally:
+        context.close()
+
+
+def test_the_widget_loads_its_files_from_beside_its_own_script(
+    browser: Browser, assistant: RunningAssistant, bank_page: str, tmp_path: Path
+) -> None:
+    """Hosted by the bank under a folder of its own (as from a CDN), on a page at another path: the style
+    sheet and the socket.io client come from the script's folder, with its version query, and never from
+    the page's path or a /widget/ path; the widget still talks to the finbot server of data-server."""
+    from bot.channels.widget import ASSETS, WIDGET_DIR
+
+    folder = tmp_path / "static" / "chat" / "v2"
+    folder.mkdir(parents=True)
+    for name in ("finbot-widget.js", "finbot-widget.css", "socket.io.min.js"):
+        shutil.copyfile(WIDGET_DIR / ASSETS[name][0], folder / name)
+    (tmp_path / "help").mkdir()
+    (tmp_path / "help" / "index.html").write_text(
+        "<!doctype html><html lang=en><head><title>Help</title></head><body><h1>Help</h1>"
+        f'<script src="../static/chat/v2/finbot-widget.js?v=7" data-server="{assistant.rasa_url}" '
+        'data-title="Ask Acme" defer></script></body></html>')
+    context = browser.new_context(viewport={"width": 1024, "height": 760})
+    page = context.new_page()
+    fetched: List[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.on("websocket", lambda socket: fetched.append(socket.url))  # not a "request" event
+    try:
+        page.goto(bank_page + "/help/index.html")
+        page.get_by_role("button", name="Open chat: Ask Acme").click()
+        expect(bot_messages(page).first).to_contain_text("Hello", timeout=ANSWER_TIMEOUT_MS)
+        beside = f"{bank_page}/static/chat/v2/"
+        assert page.locator("link[data-finbot-style]").get_attribute("href") == beside + "finbot-widget.css?v=7"
+        assert page.locator(f'script[src="{beside}socket.io.min.js?v=7"]').count() == 1
+        assert {beside + "finbot-widget.css?v=7", beside + "socket.io.min.js?v=7"} <= set(fetched)
+        assert not [url for url in fetched if "/widget/" in url or url.startswith(bank_page + "/help/finbot")]
+        # The style sheet applies (the launcher is a pill), and the socket went to the finbot server.
+        radius = page.locator(".finbot-launcher").evaluate("node => getComputedStyle(node).borderRadius")
+        assert radius == "999px"
+        server = urlparse(assistant.rasa_url).netloc
+        assert any(urlparse(url).netloc == server and urlparse(url).path == "/socket.io/" for url in fetched)
     finally:
         context.close()

@@ -100,7 +100,11 @@ def test_the_running_server_serves_the_widget(assistant: RunningAssistant) -> No
         status, headers, body = raw_get(assistant.rasa_url, f"/widget/{name}")
         assert status == 200, name
         assert headers["content-type"] == content_type
-        assert headers["x-content-type-options"] == "nosniff" and headers["cache-control"] == "no-cache"
+        assert headers["x-content-type-options"] == "nosniff"
+        if name == "":  # `finbot run` signs the demo page in as the demo customer: never cached
+            assert headers["cache-control"] == "no-store" and b'data-token="' in body
+            continue
+        assert headers["cache-control"] == "no-cache"
         assert body == (WIDGET_DIR / ASSETS[name][0]).read_bytes()
     status, _, _ = raw_get(assistant.rasa_url, "/widget/finbot-widget.js",
                            {"If-None-Match": load_assets(WIDGET_DIR)["finbot-widget.js"].etag})
@@ -121,3 +125,29 @@ def test_no_listing_and_no_way_out(assistant: RunningAssistant, path: str) -> No
     # Sanic's 404 page names the URL; what must never come back is a file's content.
     for content in (b"RedactingSocketIOInput", b"root:x:", b'"version"', b"use strict", b"<script"):
         assert content not in body, (path, content)
+
+
+def test_the_demo_page_carries_the_demo_customers_token_and_is_never_cached(tmp_path: Path) -> None:
+    from bot.channels.auth import mint
+    from bot.channels.widget import demo_token, signed_in_page
+
+    token = mint("demo-customer", b"d" * 32, scopes=["chat"])
+    path = tmp_path / "demo-token"
+    path.write_text(token + "\n")
+    assert demo_token(path) == token
+    answer = signed_in_page(load_assets(WIDGET_DIR)[""], token)
+    assert f'<script src="/widget/finbot-widget.js" data-token="{token}"'.encode() in answer.body
+    assert answer.headers["Cache-Control"] == "no-store" and "ETag" not in answer.headers
+    assert "default-src 'self'" in answer.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("content", [None, "", "not a token", 'a.b.c" onload="alert(1)', "a.b"])
+def test_no_demo_token_or_one_of_the_wrong_shape_is_never_put_in_the_page(tmp_path: Path,
+                                                                          content: str | None) -> None:
+    from bot.channels.widget import demo_token
+
+    path = tmp_path / "demo-token"
+    if content is not None:
+        path.write_text(content)
+    assert demo_token(path) is None
+    assert demo_token(None) is None

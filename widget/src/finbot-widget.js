@@ -5,9 +5,11 @@
  *   <script src="https://bank.example/widget/finbot-widget.js" data-server="https://bank.example"
  *           data-title="Ask Finbot" data-primary-color="#0b5cad" data-token="..." defer></script>
  *
- * It loads socket.io.min.js and finbot-widget.css from the same server, then talks
- * Rasa's socket.io protocol (session_request / session_confirm, user_uttered /
- * bot_uttered). What it keeps: the session id and the transcript in
+ * It loads finbot-widget.css and socket.io.min.js from beside itself (the folder of its
+ * own URL, wherever that is: the finbot server's /widget/, a CDN, the bank's own static
+ * files; never a path of the host page), then talks Rasa's socket.io protocol
+ * (session_request / session_confirm, user_uttered / bot_uttered) with data-server
+ * (default: the script's origin). What it keeps: the session id and the transcript in
  * sessionStorage only (gone when the tab closes); never localStorage, never cookies.
  * A message in which the server hid something is stored as the server kept it
  * ("[card number hidden]"), not as typed.
@@ -21,7 +23,16 @@
   if (!script || window.__finbotWidgetMounted) { return; }
   window.__finbotWidgetMounted = true;
 
-  var scriptUrl = new URL(script.getAttribute("src"), document.baseURI);
+  // The script's own absolute URL (.src is resolved against the page; the attribute is the fallback).
+  var scriptUrl = new URL(script.src || script.getAttribute("src"), document.baseURI);
+  // A file that ships with the script, from the same folder, with the script's query (a cache-busting
+  // version) carried over: "https://cdn.example/finbot/1.2/finbot-widget.js?v=3" gives
+  // "https://cdn.example/finbot/1.2/finbot-widget.css?v=3".
+  function assetUrl(name) {
+    var url = new URL(name, scriptUrl);
+    url.search = scriptUrl.search;
+    return url.href;
+  }
   var config = {
     server: (script.dataset.server || scriptUrl.origin).replace(/\/+$/, ""),
     title: script.dataset.title || "Finbot",
@@ -275,7 +286,7 @@
     socket.on("connect", function () {
       self.setStatus("Online", "online");
       // After a server restart too: ask for the same session, so the conversation goes on.
-      socket.emit("session_request", { session_id: self.sessionId || null });
+      socket.emit("session_request", { session_id: self.sessionId || null, structured: true });
     });
     socket.on("session_confirm", function (sessionId) {
       if (typeof sessionId === "string") { self.sessionId = sessionId; store.set("session", sessionId); }
@@ -436,7 +447,7 @@
       self.clearButton.disabled = false;
       if (!error && answer && answer.erased) {
         self.clearTab("Conversation cleared: the assistant has erased it.", true);
-        self.socket.emit("session_request", { session_id: null });
+        self.socket.emit("session_request", { session_id: null, structured: true });
       } else if (!error && answer && answer.status === 403) {
         // The page's token may chat but not erase: this tab forgets; the server copy stays until erased elsewhere.
         self.clearTab("Cleared in this window. To erase the assistant's copy too, " +
@@ -463,12 +474,12 @@
   }
   function loadStyle() {
     if (document.querySelector('link[data-finbot-style]')) { return; }
-    var link = el("link", { rel: "stylesheet", href: config.server + "/widget/finbot-widget.css", "data-finbot-style": "" });
+    var link = el("link", { rel: "stylesheet", href: assetUrl("finbot-widget.css"), "data-finbot-style": "" });
     document.head.appendChild(link);
   }
   function loadSocketIo(done) {
     if (window.io) { done(); return; }
-    var tag = el("script", { src: config.server + "/widget/socket.io.min.js" });
+    var tag = el("script", { src: assetUrl("socket.io.min.js") });
     tag.addEventListener("load", done);
     tag.addEventListener("error", function () { if (window.console) { console.error("finbot: socket.io client did not load"); } });
     document.head.appendChild(tag);

@@ -17,6 +17,7 @@ from bot.privacy.recognizers import (
     banking,
     cards,
     contact,
+    cued_names,
     government,
     names,
     partial,
@@ -24,7 +25,7 @@ from bot.privacy.recognizers import (
     secrets,
 )
 
-FAMILIES = (cards, banking, government, contact, phones, secrets, names, addresses, partial)
+FAMILIES = (cards, banking, government, contact, phones, secrets, names, cued_names, addresses, partial)
 
 
 def all_recognizers() -> List[EntityRecognizer]:

@@ -18,11 +18,10 @@ county, postcode, country. It stops at the first piece that is none of these, so
 
 from __future__ import annotations
 
-import re
 from typing import List, Optional, Tuple
 
 from bot.privacy.recognizers import _address_words as words
-from bot.privacy.recognizers._address_text import SEPARATOR_RE, AddressText
+from bot.privacy.recognizers._address_text import ORDINAL_RE, SEPARATOR_RE, AddressText
 from bot.privacy.recognizers._lexicon import common_words, person_names, street_suffixes
 
 # Ranks of the pieces after a street line, in the order addresses are written.
@@ -48,7 +47,12 @@ class Parser(AddressText):
         for index, word in enumerate(self.words):
             spans: List[Tuple[Optional[Tuple[int, int]], int]] = []
             if word.number:
-                spans.append((self.number_first(index), STRONG))
+                following = self.words[index + 1] if index + 1 < len(self.words) else None
+                if following is None or (following.number and not ORDINAL_RE.fullmatch(following.low)):
+                    continue  # a street name follows a house number: "1 1 1 ..." starts nothing
+                numbered = self.number_first(index)
+                if numbered is not None:
+                    found.append(numbered)
                 spans.append((self.number_name_number(index), WEAK))
                 spans.append((self.number_then_name(index), WEAK))
             else:
@@ -56,11 +60,7 @@ class Parser(AddressText):
                     spans.append((self.prefixed(index), STRONG))
                 if self.street_word(index):
                     spans.append((self.named_then_number(index), STRONG))
-                elif (
-                    self.house_number(index + 1)
-                    and self.gap(index, index + 1) == " "
-                    and self.strict_name(index)
-                ):
+                elif self.house_number(index + 1) and self.gap(index, index + 1) == " " and self.strict_name(index):
                     spans.append((self.named_then_number(index), WEAKER))  # "Koepoortwal 115"
             found.extend((span[0], span[1], strength) for span, strength in spans if span)
         return found
@@ -94,31 +94,35 @@ class Parser(AddressText):
             return self.name_word(index)
         return self.name_word(index, strict=True) or self.words[index].low in person_names()
 
-    def number_first(self, index: int) -> Optional[Tuple[int, int]]:
-        """ "47 Kogil Street", "2914 184th Street", "1600 Pennsylvania Ave NW"."""
+    def number_first(self, index: int) -> Optional[Tuple[int, int, int]]:
+        """ "47 Kogil Street", "2914 184th Street", "1600 Pennsylvania Ave NW": (start, end, strength).
+
+        A street whose type is an everyday word after everyday words or "the" ("45
+        industrial way", "7 the green") is WEAK: it needs a town, a postcode or a cue.
+        """
         if not self.house_number(index):
             return None
-        names = 0
+        names, weak = 0, False
         cursor = index + 1
         while cursor < len(self.words) and names <= 4 and self.gap(cursor - 1, cursor) in (" ", ". "):
             low = self.words[cursor].low
-            ambiguous = low in words.AMBIGUOUS_TYPES or (
-                low in street_suffixes() and low not in words.STREET_TYPES
-            )
+            ambiguous = low in words.AMBIGUOUS_TYPES or (low in street_suffixes() and low not in words.STREET_TYPES)
             if names and (low in words.STREET_TYPES or ambiguous):
                 # "12 high street" is a street whatever its words; "a 20 minute drive" is not,
                 # but "14 rice brook" is: a person's name often names a street.
-                if ambiguous and not all(self.ambiguous_ok(i, cursor) for i in range(index + 1, cursor)):
-                    return None
+                weak = weak or (ambiguous and not all(self.ambiguous_ok(i, cursor) for i in range(index + 1, cursor)))
                 end = cursor
                 if (
                     end + 1 < len(self.words)
                     and self.words[end + 1].low in words.DIRECTIONS
-                    and self.capital(self.words[end + 1])
+                    and (self.capital(self.words[end + 1]) or self.mode != "mixed")
+                    and self.gap(end, end + 1) == " "
                 ):
                     end += 1
-                return self.words[index].start, self.words[end].end
-            if not (self.name_word(cursor) or self.plain_word(cursor)):
+                return self.words[index].start, self.words[end].end, WEAK if weak else STRONG
+            if not names and low == "the":
+                weak = True
+            elif not (self.name_word(cursor) or self.plain_word(cursor)):
                 return None
             names += 1
             cursor += 1
@@ -127,9 +131,7 @@ class Parser(AddressText):
     def prefixed(self, index: int) -> Optional[Tuple[int, int]]:
         """ "Rue de la Sarthe 421", "19 rue La Boétie", "ul. Karpacka 69"."""
         word = self.words[index]
-        if len(word.low) <= 2 and not (
-            word.dot or (self.mode == "mixed" and word.shape in ("title", "upper"))
-        ):
+        if len(word.low) <= 2 and not (word.dot or (self.mode == "mixed" and word.shape in ("title", "upper"))):
             return None
         start = index - 1 if self.house_number(index - 1) and self.gap(index - 1, index) == " " else index
         cursor, names, capitals = index + 1, 0, self.capital(word)
@@ -159,6 +161,8 @@ class Parser(AddressText):
         if word.low in words.TRAILING_STREET_WORDS:
             return self.name_word(index - 1) and self.gap(index - 1, index) == " "
         if common_words().get(word.low) or (self.mode == "mixed" and word.shape == "lower"):
+            return False
+        if not word.low.endswith(words.STREET_ENDINGS):
             return False
         return any(word.low.endswith(end) and len(word.low) >= len(end) + 3 for end in words.STREET_ENDINGS)
 
@@ -196,8 +200,8 @@ class Parser(AddressText):
             return None
         cursor = index + 1
         while cursor < len(self.words) and cursor - index <= 4 and self.street_name(cursor):
-            if self.gap(cursor - 1, cursor) != " ":
-                return None
+            if self.gap(cursor - 1, cursor) != " " or self.code_at(self.words[cursor].start) is not None:
+                return None  # "68402 angelamouth ia 72641": a box, a town, a state and a ZIP
             cursor += 1
         if cursor == index + 1 or not self.house_number(cursor) or self.gap(cursor - 1, cursor) != " ":
             return None
@@ -245,9 +249,7 @@ class Parser(AddressText):
             postcode = postcode or rank == POSTCODE
         return end, pieces
 
-    def piece(
-        self, start: int, last_rank: int, cities: int, lenient: bool = False
-    ) -> Optional[Tuple[int, int]]:
+    def piece(self, start: int, last_rank: int, cities: int, lenient: bool = False) -> Optional[Tuple[int, int]]:
         """(rank, end) of the address piece at ``start`` that may follow a piece of ``last_rank``."""
         unit = words.UNIT_RE.match(self.text, start)
         if unit and last_rank <= UNIT:
@@ -260,6 +262,10 @@ class Parser(AddressText):
         if index is None:
             return None
         word = self.words[index]
+        if last_rank < CITY:
+            town = self.town_before_code(index)
+            if town is not None:
+                return CITY, town
         if last_rank < STATE and self.state(index):
             return STATE, word.end
         country = self.country(index)
@@ -269,19 +275,21 @@ class Parser(AddressText):
             city = self.city(index, lenient)
             if city is not None:
                 # A second street name ("67 Wallis Street Cunha Street") still belongs to the street line.
-                street = last_rank == STREET and self.words[
-                    self.at[self.text.rfind(" ", 0, city) + 1]
-                ].low in (words.STREET_TYPES)
+                street = last_rank == STREET and self.words[self.at[self.text.rfind(" ", 0, city) + 1]].low in (
+                    words.STREET_TYPES
+                )
                 return (STREET if street else CITY), city
         return None
 
     def unit_before(self, start: int) -> int:
-        """``start`` moved back over a flat written before the street ("Flat 3, ", "Apt. 434 ")."""
-        before = self.text[max(0, start - 20) : start]
-        unit = re.search(
-            r"(?:apt|apartment|suite|ste|unit|flat|room)\.?\s*#?\s*[\w-]{1,6},?\s+$", before, re.I
-        )
-        return start - (len(before) - unit.start()) if unit else start
+        """``start`` moved back over a flat written before the street ("Flat 3, ", "studio 12\n", "#40, ")."""
+        cursor = start
+        while cursor > 0 and start - cursor < 4 and self.text[cursor - 1] in " \t\n,":
+            cursor -= 1
+            unit = self.unit_starts.get(cursor)
+            if unit is not None:
+                return unit
+        return start
 
     def widen_left(self, start: int) -> int:
         """``start`` moved back over a house number, a flat ("Flat 3, ") or "the corner of" before it."""
@@ -293,12 +301,7 @@ class Parser(AddressText):
         if index is not None and self.words[index].number and self.words[index].start == start:
             # "Edeby 55 Møller Street", "Λ. Μιχαλακοπούλου 171 Grandpré Street"
             first = index
-            while (
-                first > 0
-                and index - first < 3
-                and self.gap(first - 1, first) == " "
-                and self.strict_name(first - 1)
-            ):
+            while first > 0 and index - first < 3 and self.gap(first - 1, first) == " " and self.strict_name(first - 1):
                 first -= 1
             start = self.words[first].start
         corner = words.CORNER_RE.search(self.text[max(0, start - 20) : start])

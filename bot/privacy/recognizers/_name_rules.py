@@ -8,6 +8,7 @@ the strongest cue around it; see ``accept_run``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator, List, Match, Optional, Tuple
 
 from bot.privacy.recognizers._lexicon import (
@@ -103,6 +104,7 @@ class NameToken:
             self.set_evidence()
 
 
+@lru_cache(maxsize=50_000)
 def _classify(key: str) -> Tuple[str, bool, int]:
     """(kind, in the name gazetteer, frequency tier) of a folded word.
 

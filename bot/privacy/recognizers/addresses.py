@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable, List, Optional, Pattern, Tuple
+from typing import Iterable, List, Optional, Pattern, Set, Tuple
 
 from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from bot.privacy.recognizers import _address_words as words
 from bot.privacy.recognizers._address_parser import STRONG, WEAKER, Parser
-from bot.privacy.recognizers._lexicon import common_words, countries, us_states
+from bot.privacy.recognizers._address_text import ABBREVIATIONS, us_codes
+from bot.privacy.recognizers._lexicon import common_words, countries
 from bot.privacy.recognizers._name_rules import case_mode
 from bot.privacy.recognizers.pattern_base import SpanRecognizer
 
@@ -47,7 +48,7 @@ class AddressRecognizer(SpanRecognizer):
 @lru_cache(maxsize=1)
 def _city_state_zip_re() -> Pattern[str]:
     """ "Springfield, IL 62704": a town, a US state code and a ZIP code."""
-    codes = "|".join(sorted(us_states()))
+    codes = "|".join(sorted(us_codes()))
     return re.compile(
         r"\b[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,2},?[ \t]+(?:" + codes + r")[ \t]+\d{5}(?:-\d{4})?(?![\w-])"
     )
@@ -67,7 +68,11 @@ def _find_addresses(text: str) -> Tuple[Tuple[int, int, float], ...]:
     mode = case_mode(text)
     parser = Parser(text, mode)
     spans: List[Tuple[int, int, float]] = []
-    for start, end, strength in parser.anchors():
+    seen: Set[Tuple[int, int]] = set()
+    for start, end, strength in sorted(parser.anchors(), key=lambda anchor: -anchor[2]):
+        if (start, end) in seen:
+            continue  # one street line found by two shapes: the strongest speaks
+        seen.add((start, end))
         end, pieces = parser.extend(start, end)
         widened = parser.widen_left(start)
         if strength < STRONG and not _supported(text, (widened, start, end), pieces, strength):
@@ -110,11 +115,7 @@ def _bare_streets(parser: Parser) -> List[Tuple[int, int, float]]:
     text = parser.text
     for index, word in enumerate(parser.words):
         # Lower-case text names a bare street only at "the corner of x and y street".
-        if (
-            word.low not in words.STREET_TYPES
-            or len(word.low) < 4
-            or word.shape not in ("title", parser.mode)
-        ):
+        if word.low not in words.STREET_TYPES or len(word.low) < 4 or word.shape not in ("title", parser.mode):
             continue
         start = index
         while start > 0 and index - start < 3 and parser.gap(start - 1, start) == " ":
@@ -158,17 +159,7 @@ def _trim(text: str, start: int, end: int) -> int:
         end -= 1
     if end > start and text[end - 1] == ".":
         word = re.search(r"([^\W\d_]+)\.$", text[start:end])
-        if not word or word.group(1).lower() not in {
-            "st",
-            "rd",
-            "ave",
-            "blvd",
-            "ln",
-            "dr",
-            "apt",
-            "u",
-            "str",
-        }:
+        if not word or word.group(1).lower() not in ABBREVIATIONS:
             end -= 1
     return end
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Set
 
 import regex
-from presidio_analyzer import EntityRecognizer, Pattern
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum import luhn
 
 from bot.privacy.recognizers.pattern_base import MONTH, ClassPatternRecognizer, cue_gap
 
-# Not the continuation of a longer number or word ("1234 4111 1111 ...", "0x4111...").
-_CARD_START = r"(?<![\w.,])(?<!\d[ -])"
+# Not glued to a word or a number ("0x4111...", "1.4111...").
+_CARD_START = r"(?<![\w.,])"
+# Not the continuation of a longer number either ("1234 4111 1111 ..."), for short cards.
+_STRICT_START = rf"{_CARD_START}(?<!\d[ -])"
+# A number right after "digit + space or dash" is a card only when a whole card ends there:
+# "4111 1111 1111 1111 5500 0000 0000 0004" is two cards, "1234 4111 1111 1111 1111" none.
+_AFTER_DIGIT_GROUP = regex.compile(r"\d[ -]$")
 
 # Lengths issued per leading digits: Visa (4) 13, 16 or 19; Mastercard 51-55 and
 # 2221-2720, Mir 2200-2204, Amex 34/37, Diners 30/36/38/39, JCB 35, Discover
@@ -48,6 +54,25 @@ class PaymentCardRecognizer(ClassPatternRecognizer):
         digits = _NON_DIGIT.sub("", pattern_text)
         return bool(_PLAUSIBLE_IIN.fullmatch(digits)) and luhn.is_valid(digits)
 
+    def analyze(
+        self,
+        text: str,
+        entities: List[str],
+        nlp_artifacts: Optional[NlpArtifacts] = None,
+        regex_flags: Optional[int] = None,
+    ) -> List[RecognizerResult]:
+        """Valid card numbers; one that continues a run of digit groups only right after another card."""
+        kept: List[RecognizerResult] = []
+        card_ends: Set[int] = set()
+        for result in sorted(super().analyze(text, entities, nlp_artifacts, regex_flags), key=lambda r: r.start):
+            if _AFTER_DIGIT_GROUP.search(text, max(0, result.start - 2), result.start) and (
+                result.start - 1 not in card_ends
+            ):
+                continue
+            kept.append(result)
+            card_ends.add(result.end)
+        return kept
+
 
 # Maestro issues 12-digit cards too (IIN 50, 56-69).
 _MAESTRO_12 = regex.compile(r"(?:50|5[6-9]|6\d)\d{10}")
@@ -62,8 +87,8 @@ class ShortMaestroCardRecognizer(ClassPatternRecognizer):
 
     ENTITY = "CREDIT_CARD"
     PATTERNS = [
-        Pattern("maestro (contiguous)", rf"{_CARD_START}\d{{12}}(?![\d]|[ -]\d)", 0.3),
-        Pattern("maestro (4-4-4)", rf"{_CARD_START}\d{{4}}([ -])\d{{4}}\1\d{{4}}(?!\d|[ -]\d)", 0.3),
+        Pattern("maestro (contiguous)", rf"{_STRICT_START}\d{{12}}(?![\d]|[ -]\d)", 0.3),
+        Pattern("maestro (4-4-4)", rf"{_STRICT_START}\d{{4}}([ -])\d{{4}}\1\d{{4}}(?!\d|[ -]\d)", 0.3),
     ]
     CONTEXT = ["card", "cards", "maestro", "debit", "cardnumber"]
 
@@ -74,12 +99,12 @@ class ShortMaestroCardRecognizer(ClassPatternRecognizer):
 
 
 _EXPIRY_CUE = (
-    r"\b(?:exp(?:iry|iration|ires|ired|iring)?|valid\s+(?:thru|through|until|till|to)"
-    r"|good\s+(?:thru|through))\b\.?"
+    r"\b(?:exp(?:iry|iration|ires|ired|iring)?|ex|expy|exxpires|expirs|valid\s{1,3}(?:thru|through|until|till|to)"
+    r"|good\s{1,3}(?:thru|through))\b\.?"
 )
 _EXPIRY_GAP = cue_gap(r"date|is|on|at|end|of|the|in|month|and|year", 4)
 _EXPIRY_VALUE = (
-    rf"(?:(?:0?[1-9]|1[0-2])\s?[/.-]\s?(?:20)?\d{{2}}(?![\d/])|{MONTH}\.?,?\s+(?:20)?\d{{2}}(?!\d)"
+    rf"(?:(?:0?[1-9]|1[0-2])\s?[/.-]\s?(?:20)?\d{{2}}(?![\d/])|{MONTH}\.?,?\s{{1,3}}(?:20)?\d{{2}}(?!\d)"
     r"|(?:0[1-9]|1[0-2])\d{2}(?!\d))"
 )
 
@@ -97,15 +122,15 @@ class CardExpiryRecognizer(ClassPatternRecognizer):
         Pattern(
             "expiry before cue",
             r"(?<![\d/])(?:0?[1-9]|1[0-2])\s?/\s?(?:20)?\d{2}"
-            r"(?=\s+(?:is\s+)?(?:the\s+|my\s+)?(?:card'?s?\s+)?(?:expiry|expiration|exp)\b)",
+            r"(?=\s{1,3}(?:is\s{1,3})?(?:the\s{1,3}|my\s{1,3})?(?:card'?s?\s{1,3})?(?:expiry|expiration|exp)\b)",
             0.85,
         ),
     ]
 
 
 _CVV_CUE = (
-    r"\b(?:cvv2?|cvc2?|cvn2?|csc|cid|card\s+verification\s+(?:value|code|number)|security\s+code"
-    r"|(?:3|4|three|four)[\s-]digits?(?:\s+code)?\s+on\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?)\b"
+    r"\b(?:cvv2?|cvc2?|cvn2?|csc|cid|card\s{1,3}verification\s{1,3}(?:value|code|number)|security\s{1,3}code"
+    r"|(?:3|4|three|four)[\s-]digits?(?:\s{1,3}code)?\s{1,3}on\s{1,3}the\s{1,3}back(?:\s{1,3}of\s{1,3}(?:the|my)\s{1,3}card)?)\b"
 )
 _CVV_GAP = cue_gap(r"is|are|was|number|no|code|of|my|the|card|it's|its|says", 3)
 _CVV_VALUE = r"\d{3,4}(?![\d%]|[.,/:-]\d)"
@@ -119,7 +144,7 @@ class CardCvvRecognizer(ClassPatternRecognizer):
         Pattern("cvv after cue", rf"(?<={_CVV_CUE}{_CVV_GAP}){_CVV_VALUE}", 0.85),
         Pattern(
             "cvv before cue",
-            r"(?<![\d.,/-])\d{3,4}(?=\s+(?:is\s+)?(?:the\s+|my\s+)?(?:card'?s?\s+)?(?:cvv2?|cvc2?|security\s+code)\b)",
+            r"(?<![\d.,/-])\d{3,4}(?=\s{1,3}(?:is\s{1,3})?(?:the\s{1,3}|my\s{1,3})?(?:card'?s?\s{1,3})?(?:cvv2?|cvc2?|security\s{1,3}code)\b)",
             0.85,
         ),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import itertools
 from typing import Dict, List, Optional, Tuple
 
 import phonenumbers
@@ -17,23 +18,26 @@ from bot.privacy.recognizers.pattern_base import MONTH, ClassPatternRecognizer
 
 
 class EmailAddressRecognizer(ClassPatternRecognizer):
-    """E-mail addresses whose domain ends in a public suffix (read offline from tldextract's snapshot)."""
+    """E-mail addresses: sure when the domain ends in a public suffix (tldextract's offline snapshot)."""
 
     ENTITY = "EMAIL_ADDRESS"
     # Bounded repeats keep the scan linear on long runs without an "@".
     PATTERNS = [
         Pattern(
             "email",
-            r"(?<![\w.%+-])[\w.%+-]{1,64}@(?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,63}(?![\w-])",
+            # Internationalised top-level domains are written in punycode: "xn--p1ai".
+            r"(?<![\w.%+-])[\w.%+-]{1,64}@(?:[a-z0-9-]{1,63}\.){1,8}(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})(?![\w-])",
             0.5,
         )
     ]
     PREFILTER = regex.compile("@")
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
-        """True when the domain has a registrable name under a known public suffix."""
+        """True when the domain has a registrable name under a known public suffix; None (the pattern's own
+        score, enough to hide it) otherwise: a mailbox at a private, reserved or new top-level domain
+        (".test", ".internal", a TLD newer than the snapshot) is still somebody's address."""
         parts = suffix_extractor()(pattern_text.rpartition("@")[2])
-        return bool(parts.suffix and parts.domain)
+        return True if parts.suffix and parts.domain else None
 
 
 # Shapes written only for phone numbers: "(212) 555-0147", "555.123.4567",
@@ -56,9 +60,20 @@ _CALL_CUE = regex.compile(r"\b(?:call|ring|text|phone|mobile|cell|tel|reach)\b\W
 _IPV4_SHAPE = regex.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
+# A phone cue typed without its space: "call me on07700900123", "tel2025550147", "mob07700900123".
+_GLUED_CUE = regex.compile(r"(?<![^\W\d_])(?:on|at|tel|ph|phone|mob|mobile|cell|call|no|num|number|fax)$", regex.I)
+
+
 def _glued(text: str, start: int, end: int) -> bool:
     """True when the span touches a letter or digit: part of an identifier such as "A123-4567-8901"."""
     return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())
+
+
+def _glued_to_cue(text: str, start: int, end: int) -> bool:
+    """True when the span is glued only to a phone cue before it ("on07700900123") and to nothing after."""
+    if end < len(text) and text[end].isalnum():
+        return False
+    return start > 0 and text[start - 1].isalpha() and bool(_GLUED_CUE.search(text, max(0, start - 8), start))
 
 
 class PhoneNumberRecognizer(EntityRecognizer):
@@ -85,6 +100,12 @@ class PhoneNumberRecognizer(EntityRecognizer):
     CUED_SCORE = 0.6
     BARE_SCORE = 0.3
     MIN_DIGITS = 7
+    # libphonenumber tries every sub-run of a long run of digit groups; a chat
+    # message holds a handful of candidates, and a hostile one must stay cheap.
+    MAX_TRIES = 100
+    # And it reads every match: past this many in one text, the rest is left to the default-deny net,
+    # which hides any run of 7 digits or more (so a phone number behind decoys is still hidden).
+    MAX_MATCHES = 40
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(
@@ -104,11 +125,13 @@ class PhoneNumberRecognizer(EntityRecognizer):
             return []
         best: Dict[Tuple[int, int], float] = {}
         for region in self.REGIONS:
-            for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
-                if _glued(text, match.start, match.end) or _IPV4_SHAPE.fullmatch(match.raw_string):
+            matches = PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE, max_tries=self.MAX_TRIES)
+            for match in itertools.islice(matches, self.MAX_MATCHES):
+                cued = _glued_to_cue(text, match.start, match.end)
+                if (_glued(text, match.start, match.end) and not cued) or _IPV4_SHAPE.fullmatch(match.raw_string):
                     continue
                 score = self._score(match)
-                if score == self.BARE_SCORE and _CALL_CUE.search(text, max(0, match.start - 40), match.start):
+                if score == self.BARE_SCORE and (cued or _CALL_CUE.search(text, max(0, match.start - 40), match.start)):
                     score = self.CUED_SCORE
                 span = (match.start, match.end)
                 if score > best.get(span, 0.0):
@@ -147,13 +170,21 @@ class PhoneNumberRecognizer(EntityRecognizer):
 
 
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_ORDINAL = r"(?:st|nd|rd|th)"
 _YEAR = r"(?:19|20)\d{2}"
+# After a month name a two-digit year is common ("3rd march 85", "jan 2 70").
+_ANY_YEAR = r"(?:(?:19|20)\d{2}|\d{2})"
+# Between day, month and year: spaces, a comma, a dot, a slash or a dash, and "of" ("2nd of May").
+_DATE_SEP = r"(?:\.?,?[ /.-]{1,3}(?:of[ ]{1,3})?)"
+_DATE_END = r"(?![\w]|[/.-]\d)"
 
 
 class DateOfBirthRecognizer(ClassPatternRecognizer):
     """A full date (day, month and year) said to be a birth date: "born on", "DOB", "date of birth", "birthday".
 
-    Ordinary dates look the same, so every pattern is weak and needs a birth word nearby.
+    Any common written form, in any case: 12/04/1987, 1987-04-12, 01-Jan-1960,
+    2ND OF MAY 1980, 3rd march 85, March 3rd, 1985, jan 2 70. Ordinary dates
+    look the same, so every pattern is weak and needs a birth word nearby.
     """
 
     ENTITY = "DATE_OF_BIRTH"
@@ -164,37 +195,58 @@ class DateOfBirthRecognizer(ClassPatternRecognizer):
             0.2,
         ),
         Pattern("iso date", rf"(?<![\w./-]){_YEAR}([/.-])(?:0?[1-9]|1[0-2])\1{_DAY}(?![\w]|[/.-]\d)", 0.2),
-        Pattern("day month year", rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?\s+{_YEAR}\b", 0.2),
-        Pattern("month day year", rf"\b{MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}\b", 0.2),
+        Pattern(
+            "day month year",
+            rf"(?<![\w./-]){_DAY}{_ORDINAL}?{_DATE_SEP}{MONTH}{_DATE_SEP}{_ANY_YEAR}{_DATE_END}",
+            0.2,
+        ),
+        Pattern(
+            "month day year",
+            rf"\b{MONTH}{_DATE_SEP}{_DAY}{_ORDINAL}?{_DATE_SEP}{_ANY_YEAR}{_DATE_END}",
+            0.2,
+        ),
     ]
-    CONTEXT = ["birth", "born", "dob", "d.o.b", "birthday", "birthdate"]
+    CONTEXT = ["birth", "born", "dob", "d.o.b", "birthday", "birthdate", "bday", "brth", "birht", "bith", "brithday"]
 
     def invalidate_result(self, pattern_text: str) -> Optional[bool]:
-        """True (drop the match) when no reading of it (day/month or month/day) is a real calendar date."""
-        numbers = [int(n) for n in _NUMBER.findall(pattern_text)]
-        name = _MONTH_NAME.search(pattern_text)
-        if name:
-            day, year = numbers
-            readings = [(year, _MONTHS.index(name.group().lower()[:3]) + 1, day)]
-        elif numbers[0] > 31:
-            readings = [(numbers[0], numbers[1], numbers[2])]
-        else:
-            first, second, year = numbers
-            # A two-digit year is tried in both centuries, for 29 February.
-            years = [year] if year > 99 else [1900 + year, 2000 + year]
-            readings = [(y, m, d) for y in years for d, m in ((first, second), (second, first))]
-        return not any(_is_date(*reading) for reading in readings)
+        """True (drop the match) when no reading of it (day/month or month/day) is a real calendar date.
+
+        Total: a text that cannot be read as a date at all is simply invalid.
+        """
+        return not any(_is_date(*reading) for reading in _date_readings(pattern_text))
 
 
-_NUMBER = regex.compile(r"\d+(?=st|nd|rd|th|\b)")
-_MONTH_NAME = regex.compile(r"[a-z]{3,}", regex.I)
+_NUMBER = regex.compile(r"\d+")
+_WORD = regex.compile(r"[a-z]+", regex.I)
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _years(year: int) -> List[int]:
+    """A four-digit year as written; a two-digit one in both centuries (for 29 February)."""
+    return [year] if year > 99 else [1900 + year, 2000 + year]
+
+
+def _date_readings(text: str) -> List[Tuple[int, int, int]]:
+    """Every (year, month, day) that ``text`` could mean; empty when it holds no date."""
+    numbers = [int(n) for n in _NUMBER.findall(text)]
+    months = [_MONTHS.index(w[:3].lower()) + 1 for w in _WORD.findall(text) if len(w) >= 3 and w[:3].lower() in _MONTHS]
+    if months:
+        if len(months) != 1 or len(numbers) != 2:
+            return []
+        day, year = (numbers[0], numbers[1]) if numbers[0] <= 31 else (numbers[1], numbers[0])
+        return [(y, months[0], day) for y in _years(year)]
+    if len(numbers) != 3:
+        return []
+    if numbers[0] > 31:
+        return [(numbers[0], numbers[1], numbers[2])]
+    first, second, year = numbers
+    return [(y, m, d) for y in _years(year) for d, m in ((first, second), (second, first))]
 
 
 def _is_date(year: int, month: int, day: int) -> bool:
     try:
         datetime.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         return False
     return True
 

@@ -19,6 +19,8 @@ import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from bot.privacy import deadline
+
 # Presidio's default flags; case-sensitive recognizers drop IGNORECASE.
 DEFAULT_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 CASE_SENSITIVE_FLAGS = regex.DOTALL | regex.MULTILINE
@@ -42,8 +44,10 @@ def cue_gap(words: str, max_words: int = 3) -> str:
 
     ``words`` is an alternation such as ``"is|was|number"``; the gap must hold at
     least one space or one of ``: = # -``, so the cue ends at a word boundary.
+    Bounded (white space is collapsed before detection), so a lookbehind over a
+    long run of spaces costs a constant per position, not the run's length.
     """
-    sep = r"(?:\s*[:=#-]\s*|\s+)"
+    sep = r"(?:[ \t]{0,3}[:=#-][ \t]{0,3}|\s{1,3})"
     return rf"{sep}(?:(?:{words}){sep}){{0,{max_words}}}"
 
 
@@ -82,7 +86,8 @@ class ClassPatternRecognizer(PatternRecognizer):
         The same results as ``PatternRecognizer.analyze`` (scores, validation and
         invalidation, explanations, duplicates removed) with less work per call:
         the patterns are compiled once with this class's flags, and no timing or
-        debug record is made per pattern. A call with other ``regex_flags`` takes
+        debug record is made per pattern. Each pattern runs under the thread's
+        detection deadline (:mod:`bot.privacy.deadline`). A call with other ``regex_flags`` takes
         Presidio's own path.
         """
         if self.PREFILTER is not None and not self.PREFILTER.search(text):
@@ -91,8 +96,9 @@ class ClassPatternRecognizer(PatternRecognizer):
             results: List[RecognizerResult] = super().analyze(text, entities, nlp_artifacts, regex_flags)
             return results
         found: List[RecognizerResult] = []
+        timeout = deadline.remaining()
         for pattern, compiled in self._compiled():
-            for match in compiled.finditer(text):
+            for match in compiled.finditer(text, timeout=timeout):
                 start, end = match.span()
                 if start == end:
                     continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import List
 
+import regex
 from presidio_analyzer import EntityRecognizer, Pattern
 
 from bot.privacy.recognizers.pattern_base import CASE_SENSITIVE_FLAGS, ClassPatternRecognizer, cue_gap
@@ -49,8 +50,12 @@ class PinRecognizer(ClassPatternRecognizer):
 # "one-time password" and "one-time passcode" are one-time codes, not passwords.
 _PASSWORD_CUE = (
     r"(?<!one[\s-]?time\s)(?<!verification\s)(?<!sms\s)"
-    r"\b(?:password|passwd|pwd|passcode|pass\s?phrase|pass\s?word|pw)\b"
+    r"\b(?:password|passwd|pwd|passcode|pass\s?phrase|pass\s?word|pw|pasword|passwrd|passowrd|paswd|pswd|pword)\b"
 )
+# A value people type as a password: a run without spaces holding a digit or a symbol ("letmein$$").
+# "!" and "?" count inside the value ("bluebird?9"), not as the sentence's end ("password manager?").
+_SYMBOLIC = r"(?=[^\s]{0,63}(?:[\d@#$%^&*_~+=]|[!?](?=[^\s.,;:!?)])))"
+_FILLER = r"pls|plz|please|ty|thx|thanks|cheers|asap|lol|x+"
 # After "is", these words describe the password rather than being it.
 _NOT_A_PASSWORD = (
     r"(?!(?:not|too|the|a|an|my|your|his|her|their|it|this|that|wrong|incorrect|correct|right|expired"
@@ -96,11 +101,31 @@ class PasswordRecognizer(ClassPatternRecognizer):
         ),
         Pattern(
             "password with digits after bare cue",
-            rf"(?<={_PASSWORD_CUE}\s+)(?=[^\s]{{0,63}}\d){_NOT_A_PASSWORD}[^\s\"“”]{{3,63}}[^\s\"'“”’.,;:)]",
+            rf"(?<={_PASSWORD_CUE}\s)(?=[^\s]{{0,63}}\d){_NOT_A_PASSWORD}[^\s\"“”]{{3,63}}[^\s\"'“”’.,;:)]",
+            CUE_SCORE,
+        ),
+        Pattern(
+            "password with symbols after bare cue",
+            rf"(?<={_PASSWORD_CUE}\s)(?!(?:{_FILLER})\b){_SYMBOLIC}{_NOT_A_PASSWORD}[^\s\"“”]{{2,63}}[^\s\"'“”’.,;:)]",
+            CUE_SCORE,
+        ),
+        # "tried hunter2! as my password", "hunter2 is my old password".
+        Pattern(
+            "password before cue",
+            rf"(?<![^\s\"'“‘]){_SYMBOLIC}[^\s\"“”]{{3,63}}[^\s\"'“”’.,;:)]"
+            rf"(?=\s(?:as|is|was)\s(?:my|the)\s(?:old\s|new\s|current\s)?{_PASSWORD_CUE})",
+            CUE_SCORE,
+        ),
+        # "reset my password, the old one was monkey!07".
+        Pattern(
+            "password as 'the old one'",
+            rf"(?<={_PASSWORD_CUE}[^.?!\n]{{0,30}}\b(?:old|new|current|last)\s(?:one|1)\s(?:is|was|=)\s)"
+            rf"{_NOT_A_PASSWORD}[^\s\"“”]{{3,63}}[^\s\"'“”’.,;:)]",
             CUE_SCORE,
         ),
     ]
-    PREFILTER = None
+    # Every cue starts so: "password", "passcode", "pasword", "pw", "pwd", "pswd", "pword".
+    PREFILTER = regex.compile(r"(?i)\bp(?:as|w|sw)")
 
 
 _OTP_CUE = (
@@ -138,7 +163,8 @@ class OneTimeCodeRecognizer(ClassPatternRecognizer):
 _ANSWER_CUE = (
     r"(?i:\b(?:(?:(?:my\s+)?(?:mother|mom|mum)'?s\s+)?maiden\s+name"
     r"|(?:answer|reply)\s+to\s+(?:my|the)\s+(?:secret|security)\s+question"
-    r"|(?:secret|security)\s+(?:answer|word|phrase)"
+    r"|(?:secret|security)\s+(?:answer|word|phrase)|m?e?morable\s+(?:word|place|name|date|phrase)"
+    r"|favou?rite\s+(?:teacher|film|movie|book|food|colou?r|band|singer|place|holiday|team|sport)"
     r"|(?:first|childhood|favou?rite)\s+pet(?:'s\s+name)?|name\s+of\s+my\s+first\s+pet"
     r"|pet\s+(?:was\s+)?(?:called|named)"
     r"|first\s+(?:school|car|teacher|boss|street)|childhood\s+(?:nickname|best\s+friend|hero)"
@@ -146,15 +172,17 @@ _ANSWER_CUE = (
 )
 _PETS = r"dog|cat|puppy|kitten|hamster|rabbit|fish|bird|parrot|pony|horse"
 # "was a dog called Rex": articles and pet kinds may stand between cue and answer.
-_ANSWER_GAP = rf"(?i:(?:\s*[:=-])?\s+(?:(?:is|was|were|called|named|a|an|the|{_PETS})\s+){{0,4}})"
+_ANSWER_GAP = rf"(?i:(?:\s?[:=-])?\s(?:(?:is|was|were|called|named|a|an|the|{_PETS})\s){{0,4}})"
 # An answer is up to four capitalised words ("Smith", "van der Berg", "Lincoln Elementary"),
 # or one lower-case word that ends the clause ("smith."), or a quoted string.
 _PARTICLE = r"(?:of|de|der|den|van|von|la|le|du|da|del|di|the)\s+"
 _CAPITALISED = rf"(?:{_PARTICLE}){{0,2}}[A-Z][\w'’-]+(?:\s+(?:{_PARTICLE}){{0,2}}[A-Z][\w'’-]+){{0,3}}"
 _LOWER_WORD = (
     r"(?!(?:a|an|the|my|his|her|their|our|not|called|named|still|very|so|really|just|also|too|that|this|it"
+    r"|same|none|nothing|unknown|what|which|different|secret|private|easy|hard|wrong|right|correct"
     rf"|is|was|dead|alive|and|but|{_PETS})\b)"
-    r"[a-z][\w'’-]{1,30}(?=\s*(?:[.,;!?)]|$|\s(?:and|but|so|if)\b))"
+    r"[a-z][\w'’-]{1,30}(?:\s(?!(?:and|but|so|if|" + _FILLER + r")\b)[a-z][\w'’-]{1,30}){0,2}"
+    r"(?=\s?(?:[.,;!?)]|$|\s(?:and|but|so|if|" + _FILLER + r")\b))"
 )
 
 
@@ -174,7 +202,8 @@ class SecurityAnswerRecognizer(ClassPatternRecognizer):
             CUE_SCORE,
         ),
     ]
-    PREFILTER = None
+    # A word of every cue (a cheap test before the patterns, which look behind at every position).
+    PREFILTER = regex.compile(r"(?i)maiden|answer|secret|security|pet\b|first|childhood|morable|favou?rite|born|grew")
 
 
 def recognizers() -> List[EntityRecognizer]:

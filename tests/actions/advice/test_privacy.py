@@ -10,11 +10,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.advice.privacy import (
+    CANNOT_ERASE,
     ActionExplainPrivacy,
     ActionForgetMe,
     duration_in_words,
     kinds_by_action,
 )
+from bot.channels.auth import VOUCHED_KEY
 from bot.privacy.entities import ENTITY_KINDS
 from bot.privacy.errors import PolicyError
 from bot.privacy.policy import Action as PolicyAction
@@ -94,7 +96,22 @@ def test_duration_in_words(seconds: int, words: str) -> None:
     assert duration_in_words(seconds) == words
 
 
-def test_forget_me_sets_the_erase_slot(run_action: Run) -> None:
-    events, messages = run_action(ActionForgetMe(), tracker("yes", "affirm"))
+def vouched(scopes: Any) -> Tracker:
+    """A "yes" whose channel vouched for a token granting ``scopes`` (None: the channel vouched nothing)."""
+    confirmed = tracker("yes", "affirm")
+    if scopes is not None:
+        confirmed.events[-1]["metadata"] = {VOUCHED_KEY: {"scopes": scopes}}
+    return confirmed
+
+
+def test_forget_me_sets_the_erase_slot_when_the_token_grants_erasing(run_action: Run) -> None:
+    events, messages = run_action(ActionForgetMe(), vouched(["chat", "privacy:erase"]))
     assert events == [SlotSet(ERASE_SLOT, True)]
     assert texts(messages) == ["<utter_forgotten>"]
+
+
+@pytest.mark.parametrize("scopes", [None, [], ["chat"], ["chat", "privacy:read"], "privacy:erase", [["privacy:erase"]]])
+def test_forget_me_erases_nothing_without_the_erase_scope(run_action: Run, scopes: Any) -> None:
+    events, messages = run_action(ActionForgetMe(), vouched(scopes))
+    assert events == []
+    assert texts(messages) == [CANNOT_ERASE]

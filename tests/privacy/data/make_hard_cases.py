@@ -20,6 +20,7 @@ label things the dialogue keeps.
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import string
@@ -32,10 +33,14 @@ import stdnum.iban
 import stdnum.us.rtn
 import stdnum.us.ssn
 from faker import Faker
+from faker.providers.date_time import change_year
 
 OUTPUT = Path(__file__).with_name("hard_cases.json")
 SEED = 20240611
 ROUNDS = 3  # each template is used this many times, with fresh values
+# Dates of birth are drawn for ages MIN_AGE to MAX_AGE on this day (never today's date: the file must not change).
+REFERENCE_DATE = datetime.date(2026, 11, 29)
+MIN_AGE, MAX_AGE = 18, 85
 
 Part = Union[str, Tuple[str, str]]  # literal text, or (entity type, value)
 
@@ -284,7 +289,11 @@ class Values:
         ])
 
     def dob(self) -> str:
-        date = self.us.date_of_birth(minimum_age=18, maximum_age=85)
+        # Faker's date_of_birth counts ages back from today: the same seed would give another date tomorrow.
+        # The same draw, counted back from a fixed day, is the same on any day.
+        start, end = change_year(REFERENCE_DATE, -(MAX_AGE + 1)), change_year(REFERENCE_DATE, -MIN_AGE)
+        date = self.us.date_time_ad(start_datetime=start, end_datetime=end).date()
+        date = date if date != start else date + datetime.timedelta(days=1)
         return self.pick([
             date.strftime("%m/%d/%Y"), date.strftime("%d/%m/%Y"), date.strftime("%Y-%m-%d"),
             date.strftime("%B %d, %Y").replace(" 0", " "), date.strftime("%d %b %Y").lstrip("0"),

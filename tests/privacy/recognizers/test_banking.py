@@ -254,3 +254,62 @@ def test_uk_payee_details_and_compact_ibans(
 )
 def test_sort_word_without_a_sort_code_shape(assert_not_detected: AssertNotDetected, text: str) -> None:
     assert_not_detected("banking", text, "SORT_CODE")
+
+
+def _iban(country: str, bban: str, *, grouped: bool = True, wrong: bool = False) -> str:
+    """An IBAN with check digits computed by stdnum (or deliberately off by one), in groups of four."""
+    check = int(iban.calc_check_digits(f"{country}00{bban}"))
+    value = f"{country}{(check % 97 + 2 if wrong else check):02d}{bban}"
+    return " ".join(value[i : i + 4] for i in range(0, len(value), 4)) if grouped else value
+
+
+# National formats whose last groups hold letters, and a Belgian IBAN whose bank code stdnum does not know.
+LETTER_TAILS = [
+    ("LI", "088100002324013AA"),
+    ("MU", "BOMM0101101030300200000MUR"),
+    ("QA", "DOHB00001234567890ABCDEFG"),
+    ("SC", "SSCB11010000000000001497USD"),
+    ("BE", "539007547034"),
+]
+
+
+@pytest.mark.parametrize(("country", "bban"), LETTER_TAILS)
+@pytest.mark.parametrize("template", ["my iban is {} thanks", "{}", "pay {}.", "IBAN: {} from me"])
+def test_grouped_ibans_found_whole(assert_detected: AssertDetected, country: str, bban: str, template: str) -> None:
+    for value in (_iban(country, bban), _iban(country, bban).lower(), _iban(country, bban, grouped=False)):
+        assert_detected("banking", template.format(value), "IBAN_CODE", value)
+
+
+@pytest.mark.parametrize(("country", "bban"), LETTER_TAILS)
+def test_grouped_ibans_with_wrong_check_digits(assert_not_detected: AssertNotDetected, country: str, bban: str) -> None:
+    assert_not_detected("banking", f"iban {_iban(country, bban, wrong=True)}", "IBAN_CODE")
+
+
+BICS = [
+    ("swift deutdeff500", "deutdeff500"),
+    ("send it to barcgb22 please", "barcgb22"),
+    ("swift: Deutdeff", "Deutdeff"),
+    ("bic code nwbkgb2l", "nwbkgb2l"),
+    ("the swift code for my bank is deutdeff", "deutdeff"),
+    ("BIC BofaUS3N", "BofaUS3N"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), BICS)
+def test_bics_in_any_case(assert_detected: AssertDetected, text: str, value: str) -> None:
+    assert_detected("banking", text, "SWIFT_CODE", value)
+
+
+# Common English words of 8 and 11 letters; several are valid BICs in form ("transfer": ER, Eritrea).
+ENGLISH_WORDS = (
+    "sameness anything marketing discount business personal transfer question interest mortgage property "
+    "children shopping everyone whatever complete tomorrow continue yourself security possible pleasure "
+    "standard overseas payments customer payables transfers informative information transaction independent "
+    "opportunity outstanding certificate immediately beneficiary withdrawals investments application"
+).split()
+
+
+@pytest.mark.parametrize("word", ENGLISH_WORDS)
+def test_english_words_are_not_bics(assert_not_detected: AssertNotDetected, word: str) -> None:
+    for text in (f"what about the {word} today", f"a swift {word} please", word.upper(), word.title()):
+        assert_not_detected("banking", text, "SWIFT_CODE")

@@ -195,3 +195,34 @@ def test_twelve_digit_maestro_with_a_card_word(assert_detected: AssertDetected, 
 )
 def test_twelve_digits_need_a_card_word_and_checksum(assert_not_detected: AssertNotDetected, text: str) -> None:
     assert_not_detected("cards", text, "CREDIT_CARD")
+
+
+# Two (or more) cards in a row, a single space or dash between them: each is its own card.
+CARDS_IN_A_ROW = [
+    ("4111 1111 1111 1111 5500 0000 0000 0004", ["4111 1111 1111 1111", "5500 0000 0000 0004"]),
+    ("cards 4111-1111-1111-1111 5555-5555-5555-4444 ok", ["4111-1111-1111-1111", "5555-5555-5555-4444"]),
+    ("4111111111111111 5500000000000004", ["4111111111111111", "5500000000000004"]),
+    (
+        "4111 1111 1111 1111 5500 0000 0000 0004 3782 822463 10005",
+        ["4111 1111 1111 1111", "5500 0000 0000 0004", "3782 822463 10005"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), CARDS_IN_A_ROW)
+def test_cards_in_a_row_all_found(detect: Detect, text: str, values: List[str]) -> None:
+    found = [text[r.start : r.end] for r in sorted(detect("cards", text), key=lambda r: r.start)]
+    assert found == values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1234 4111 1111 1111 1111",  # a valid card inside a longer run of groups
+        "9999 4111-1111-1111-1111",
+        "4111 1111 1111 1112 5500 0000 0000 0004",  # the first fails Luhn: one run of eight groups
+        "ref 0000 0000 0000 0000 4111111111111111",
+    ],
+)
+def test_longer_digit_runs_are_not_split_into_cards(assert_not_detected: AssertNotDetected, text: str) -> None:
+    assert_not_detected("cards", text, "CREDIT_CARD")

@@ -72,6 +72,40 @@ NOT_FOUND = [
     ("DA123456A", "UK_NINO"),
 ]
 
+WIDER_FOUND = [
+    # Passports after a cue, any case: UK two letters + 7 digits or 9 digits; US letter + 8 (or 9) digits.
+    ("passport number AB1234567", "PASSPORT", "AB1234567"),
+    ("Passport number A12345678", "PASSPORT", "A12345678"),
+    ("PASSPORT NO. C12345678", "PASSPORT", "C12345678"),
+    ("passport no 123456789", "PASSPORT", "123456789"),
+    ("my passport number is a123456789", "PASSPORT", "a123456789"),
+    ("passport#: ab1234567", "PASSPORT", "ab1234567"),
+    # Driver's licences: US state shapes after a cue, UK DVLA numbers in any case.
+    ("license CA A1234567", "DRIVER_LICENSE", "A1234567"),
+    ("NY license 123 456 789", "DRIVER_LICENSE", "123 456 789"),
+    ("FL driver's license a123-456-78-901-0", "DRIVER_LICENSE", "a123-456-78-901-0"),
+    ("DRIVERS LICENSE NUMBER IS B1234567", "DRIVER_LICENSE", "B1234567"),
+    ("driving licence morga657054sm9ij", "DRIVER_LICENSE", "morga657054sm9ij"),
+    ("it is MORGA657054SM9IJ", "DRIVER_LICENSE", "MORGA657054SM9IJ"),
+    # National Insurance numbers in any case and spacing.
+    ("ni number ab 12 34 56 c", "UK_NINO", "ab 12 34 56 c"),
+    ("AB123456 C is mine", "UK_NINO", "AB123456 C"),
+    ("nino ab 123456c", "UK_NINO", "ab 123456c"),
+    ("nino ab 123 456 c", "UK_NINO", "ab 123 456 c"),
+]
+
+WIDER_NOT_FOUND = [
+    ("the passport office opens at 9", "PASSPORT"),
+    ("passport number 1234567890", "PASSPORT"),  # ten digits: no passport format
+    ("passport fee is $165", "PASSPORT"),
+    ("order AB1234567 shipped", "PASSPORT"),
+    ("morga659954sm9ij", "DRIVER_LICENSE"),  # month 99
+    ("my license expired in 2024", "DRIVER_LICENSE"),
+    ("licence fee 150", "DRIVER_LICENSE"),
+    ("ab 12 34 56 e", "UK_NINO"),
+]
+
+
 NEEDED = [
     "I earn $85,000 a year and pay 22% tax since 2019.",
     "My 401(k) grew 7.5% over 30 years; is a Roth IRA better?",
@@ -80,12 +114,12 @@ NEEDED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "entity", "value"), FOUND)
+@pytest.mark.parametrize(("text", "entity", "value"), [*FOUND, *WIDER_FOUND])
 def test_found(assert_detected: AssertDetected, text: str, entity: str, value: str) -> None:
     assert_detected("government", text, entity, value)
 
 
-@pytest.mark.parametrize(("text", "entity"), NOT_FOUND)
+@pytest.mark.parametrize(("text", "entity"), [*NOT_FOUND, *WIDER_NOT_FOUND])
 def test_not_found(assert_not_detected: AssertNotDetected, text: str, entity: str) -> None:
     assert_not_detected("government", text, entity)
 
@@ -132,3 +166,25 @@ def test_invalid_areas_never_ssn(detect: Detect, area: int, group: int, serial: 
 def test_arbitrary_text_never_raises(detect: Detect, text: str) -> None:
     for result in detect("government", text):
         assert 0 <= result.start < result.end <= len(text)
+
+
+# ITIN groups the IRS issues: 50-65, 70-88, 90-92, 94-99 (stdnum 2.2 refuses 50-65).
+ISSUED_GROUPS = [*range(50, 66), *range(70, 89), 90, 91, 92, *range(94, 100)]
+
+
+@pytest.mark.parametrize("group", ISSUED_GROUPS)
+def test_itins_of_every_issued_group(assert_detected: AssertDetected, group: int) -> None:
+    value = f"912-{group:02d}-3456"
+    assert_detected("government", f"my itin is {value}", "US_ITIN", value)
+
+
+@pytest.mark.parametrize("group", [0, 12, 49, 66, 69, 89, 93])
+def test_itin_groups_never_issued(assert_not_detected: AssertNotDetected, group: int) -> None:
+    assert_not_detected("government", f"my itin is 912-{group:02d}-3456", "US_ITIN")
+
+
+@pytest.mark.parametrize("text", ["Passport number A12345678", "passport no: AB1234567", "PASSPORT 925076473"])
+def test_cued_passports_score_high_without_context(text: str) -> None:
+    """The cue is in the pattern: the score beats the default-deny net (0.5) before any context boost."""
+    results = government.PassportRecognizer().analyze(text, ["PASSPORT"])
+    assert results and max(r.score for r in results) >= 0.6

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
+import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 AssertDetected = Callable[[str, str, str, str], None]
 AssertNotDetected = Callable[[str, str, Optional[str]], None]
@@ -49,3 +51,54 @@ def test_not_found(assert_not_detected: AssertNotDetected, text: str) -> None:
 
 def test_an_ip_address_is_not_a_phone_number(assert_not_detected: AssertNotDetected) -> None:
     assert_not_detected("contact", "keep getting address 86.231.85.193 blocked error", "PHONE_NUMBER")
+
+
+# National formats, from libphonenumber's own example numbers: (region, number type).
+NATIONAL_EXAMPLES = [
+    (region, kind)
+    for region in ("IL", "CN", "IN", "DE", "FR", "AU", "JP", "NL", "ZA", "NG", "PK", "PH", "KR", "TR")
+    for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE)
+] + [("IT", PhoneNumberType.FIXED_LINE), ("IE", PhoneNumberType.MOBILE)]
+
+
+def _national(region: str, kind: int) -> str:
+    example = phonenumbers.example_number_for_type(region, kind)
+    assert example is not None, (region, kind)
+    return phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+
+
+@pytest.mark.parametrize(("region", "kind"), NATIONAL_EXAMPLES)
+def test_national_formats_without_a_cue(assert_detected: AssertDetected, region: str, kind: int) -> None:
+    value = _national(region, kind)
+    assert_detected("phones", f"my number is {value} thanks", "PHONE_NUMBER", value)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("you can get me at 050-234-5678 any time", "050-234-5678"),  # Israeli mobile
+        ("wechat or 139 1234 5678", "139 1234 5678"),  # Chinese mobile
+        ("here: 06 12 34 56 78", "06 12 34 56 78"),
+        ("(02) 1234 5678 is the landline", "(02) 1234 5678"),
+    ],
+)
+def test_national_formats_in_sentences(assert_detected: AssertDetected, text: str, value: str) -> None:
+    assert_detected("phones", text, "PHONE_NUMBER", value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I paid on 2024-03-12 and 01.02.2020",
+        "from 01.02.2020 to 03.04.2021",
+        "I paid 1 500 000 last year",
+        "sort code 12-34-56 12345678",
+        "ITIN 912-70-1234",
+        "card 4111 1111 1111 1111",
+        "in 2019 2020 and 2021",
+        "0.5 0.75 and 1.25 percent",
+        "reference 0123 4567",  # too short for any national plan
+    ],
+)
+def test_national_shapes_that_are_not_phones(assert_not_detected: AssertNotDetected, text: str) -> None:
+    assert_not_detected("phones", text, "PHONE_NUMBER")
