@@ -158,8 +158,9 @@ def test_a_flooding_widget_session_is_told_to_wait_and_another_session_is_served
             session = await flood.session()
             for _ in range(60):
                 await flood.client.emit("user_uttered", {"message": "hi", "session_id": session})
+            flooded = await flood.until(lambda message: message.get("error") == "too many messages")
             await calm.connect()
-            return flood.uttered, await calm.say("hi", await calm.session())
+            return flooded, await calm.say("hi", await calm.session())
         finally:
             await flood.close()
             await calm.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import socketio
 
@@ -61,6 +61,17 @@ class ChatSocket:
             seen = len(self.uttered)
             await asyncio.sleep(settle)
         return self.uttered[start:]
+
+    async def until(self, answered: Callable[[Dict[str, Any]], bool], timeout: float = 60) -> List[Any]:
+        """Wait until an answer for which ``answered`` holds has come (or ``timeout`` s); return all answers so far.
+
+        The server reads a burst of messages while it is busy answering earlier ones, so the order in which
+        answers come is not something a test may count on: it waits for what it expects."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not any(answered(message) for message in self.uttered) and loop.time() < deadline:
+            await asyncio.sleep(0.1)
+        return list(self.uttered)
 
     async def erase(self, data: Any = None) -> Any:
         return await self.client.call("session_erase", data or {}, timeout=30)
