@@ -93,7 +93,7 @@ class Servers:
     def start(self) -> None:
         """Start both servers and return once both answer HTTP requests."""
         endpoints = render_endpoints(self.project, f"{self.actions_url}/webhook")
-        env = process_env({"FINBOT_VAR_DIR": str(self.project.var)})
+        env = process_env({"FINBOT_VAR_DIR": str(self.project.var)}, serving=True)
         log_level = ["--debug"] if self.debug else []
         actions = [
             sys.executable, "-m", "bot.action_server", "--actions", "actions", "--host", self.host,

@@ -24,6 +24,18 @@ OFFLINE_ENV: Dict[str, str] = {
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
 }
 
+# Thread pools of a serving Rasa process (TensorFlow for TED and the sentence encoder, OpenBLAS and OpenMP
+# for the intent model), unless the operator sets them. A message's matrices are small: a second thread
+# per operation saves it nothing, and idle pool threads spin, taking the other core from every other
+# conversation. Several Rasa processes, not threads, are how a machine's cores serve more customers.
+# Training is not a serving process: it keeps every core.
+SERVING_THREADS_ENV: Dict[str, str] = {
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
+
 
 class ProjectError(Exception):
     """The project folder is incomplete or a setting is invalid."""
@@ -84,10 +96,14 @@ class Project:
             os.chmod(folder, 0o700)
 
 
-def process_env(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-    """The environment for a child process: ours, plus the offline settings, plus ``extra``."""
+def process_env(extra: Optional[Mapping[str, str]] = None, *, serving: bool = False) -> Dict[str, str]:
+    """The environment for a child process: ours, plus the offline settings, plus ``extra``; for a ``serving``
+    process, the thread pools of ``SERVING_THREADS_ENV`` where ours does not set them."""
     env = dict(os.environ)
     env.update(OFFLINE_ENV)
+    if serving:
+        for name, value in SERVING_THREADS_ENV.items():
+            env.setdefault(name, value)
     if extra:
         env.update(extra)
     return env

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, List, Optional, Sequence
@@ -59,13 +60,19 @@ def readable(text: str) -> str:
 class SentenceEncoder:
     """Encodes texts into unit vectors of ``DIMENSION`` floats; loads the model on first use."""
 
-    def __init__(self, folder: Optional[Path] = None, *, batch_size: int = 64, max_length: int = 128) -> None:
+    def __init__(self, folder: Optional[Path] = None, *, batch_size: int = 64, max_length: int = 128,
+                 cache_size: int = 2048) -> None:
         self._folder = folder
         self.batch_size = batch_size
         self.max_length = max_length
         self._lock = threading.Lock()
         self._tokenizer: Any = None
         self._forward: Optional[Callable[[Any, Any], Any]] = None
+        # The vectors of the texts encoded last, newest at the end: a customer's button payloads and
+        # common questions ("hi", "what's my balance") are encoded once. Texts hold placeholders only.
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.hits = self.misses = 0
 
     @property
     def loaded(self) -> bool:
@@ -104,24 +111,54 @@ class SentenceEncoder:
 
             self._forward = forward
 
+    def clear_cache(self) -> None:
+        """Forget the cached vectors (and the hit and miss counts)."""
+        with self._lock:
+            self._cache.clear()
+            self.hits = self.misses = 0
+
+    @property
+    def cached(self) -> int:
+        return len(self._cache)
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised row per text (placeholders read as words); an empty text encodes too."""
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
+        prepared = [readable(text) for text in texts]
+        out = np.zeros((len(prepared), DIMENSION), dtype=np.float32)
+        missing: List[int] = []
+        with self._lock:
+            for row, text in enumerate(prepared):
+                vector = self._cache.get(text)
+                if vector is None:
+                    missing.append(row)
+                else:
+                    self._cache.move_to_end(text)
+                    out[row] = vector
+            self.hits += len(prepared) - len(missing)
+            self.misses += len(missing)
+        if not missing:
+            return out
         self._load()
         assert self._forward is not None
-        prepared = [readable(text) for text in texts]
         # Batches of similar length waste little on padding.
-        order = np.argsort([len(text) for text in prepared], kind="stable")
-        out = np.zeros((len(prepared), DIMENSION), dtype=np.float32)
+        order = [missing[i] for i in np.argsort([len(prepared[row]) for row in missing], kind="stable")]
         for begin in range(0, len(order), self.batch_size):
-            rows: List[int] = [int(i) for i in order[begin:begin + self.batch_size]]
+            rows = order[begin:begin + self.batch_size]
             batch = self._tokenizer(
                 [prepared[i] for i in rows], padding=True, truncation=True, max_length=self.max_length,
                 return_tensors="np",
             )
             vectors = self._forward(batch["input_ids"].astype(np.int32), batch["attention_mask"].astype(np.int32))
             out[rows] = vectors.numpy()
+        if self.cache_size:
+            with self._lock:
+                for row in missing[-self.cache_size:]:
+                    self._cache[prepared[row]] = out[row].copy()
+                    self._cache.move_to_end(prepared[row])
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
         return out
 
 

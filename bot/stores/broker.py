@@ -15,9 +15,11 @@ Configured in ``endpoints.yml`` around any Rasa event broker::
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, Optional
+import json
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.runtime import shared_redactor
@@ -48,8 +50,28 @@ class RedactingEventBroker(EventBroker):
         conversation = str(event.get("sender_id", ""))
         self.inner.publish(self.scrubber.event(event, conversation))
 
+    def publish_many(self, events: List[Dict[str, Any]]) -> None:
+        publish_all(self.inner, [self.scrubber.event(event, str(event.get("sender_id", ""))) for event in events])
+
     def is_ready(self) -> bool:
         return self.inner.is_ready()
 
     async def close(self) -> None:
         await self.inner.close()
+
+
+def publish_all(broker: EventBroker, events: Iterable[Dict[str, Any]]) -> None:
+    """Publish ``events`` in order: a SQL broker writes them in one transaction (one commit, not one each)."""
+    events = list(events)
+    if not events:
+        return
+    if isinstance(broker, RedactingEventBroker):
+        broker.publish_many(events)
+    elif isinstance(broker, SQLEventBroker):
+        with broker.session_scope() as session:
+            session.add_all([broker.SQLBrokerEvent(sender_id=event.get("sender_id"), data=json.dumps(event))
+                             for event in events])
+            session.commit()
+    else:
+        for event in events:
+            broker.publish(event)

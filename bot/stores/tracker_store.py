@@ -37,6 +37,7 @@ from bot.runtime import shared_redactor
 from bot.slots import ERASE_SLOT
 from bot.stores.broker import RedactingEventBroker
 from bot.stores.scrub import EventScrubber, scrubber_for
+from bot.stores.sql_store import streaming_store_config
 
 logger = logging.getLogger(__name__)
 audit = logging.getLogger("bot.audit")
@@ -109,7 +110,7 @@ class RedactingTrackerStore(TrackerStore):
             if not store:
                 raise ValueError("RedactingTrackerStore needs `store:`, the configuration of the store it wraps")
             broker = publishing_redacted(event_broker, scrubber)
-            inner = create_tracker_store(EndpointConfig.from_dict(store), domain, broker)
+            inner = create_tracker_store(EndpointConfig.from_dict(streaming_store_config(store)), domain, broker)
         self.inner = inner
         super().__init__(domain, event_broker, **kwargs)
 

@@ -41,9 +41,28 @@ def test_vectors_are_unit_length_and_one_per_text(encoder: SentenceEncoder) -> N
 
 def test_rows_do_not_depend_on_batching(encoder: SentenceEncoder) -> None:
     texts = ["a short one", "a somewhat longer message about a card that never arrived", "top up failed"]
+    encoder.clear_cache()
     together = encoder.encode(texts)
-    alone = np.vstack([encoder.encode([text]) for text in reversed(texts)])[::-1]
-    assert np.allclose(together, alone, atol=1e-4)
+    alone = []
+    for text in reversed(texts):
+        encoder.clear_cache()  # encoded on its own, not taken from the cache
+        alone.append(encoder.encode([text]))
+    assert encoder.hits == 0
+    assert np.allclose(together, np.vstack(alone)[::-1], atol=1e-4)
+
+
+def test_a_text_seen_lately_is_not_encoded_again(encoder: SentenceEncoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    encoder.clear_cache()
+    first = encoder.encode(["hi", "what's my balance"])
+    again = encoder.encode(["what's my balance", "hi", "how do I budget"])
+    assert (encoder.hits, encoder.misses) == (2, 3)
+    assert np.array_equal(again[:2], first[::-1])
+    monkeypatch.setattr(encoder, "cache_size", 2)  # the oldest goes first
+    encoder.encode(["a third text"])
+    assert encoder.cached == 2
+    encoder.encode(["hi"])
+    assert encoder.misses == 5
+    assert np.allclose(encoder.encode(["hi"]), first[:1], atol=1e-4)
 
 
 def test_similar_meanings_are_close(encoder: SentenceEncoder) -> None:
