@@ -49,6 +49,10 @@ DEFAULT_OUT = REPO / "bench" / "results" / "cpu.json"
 PY_SPY = Path(sys.executable).with_name("py-spy")
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
+# Samples that py-spy takes for busy but are a thread waiting: the event loop's own wait (uvloop, in C,
+# under Sanic's serve) and an idle worker of a thread pool.
+IDLE_LEAVES = ("serve (sanic/server/runners.py", "_worker (concurrent/futures/thread.py:81)",
+               "wait (threading.py", "get (queue.py")
 # Where a sample of the Rasa process is, by a marker in one of its frames ("function (file:line)").
 PLACES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("TED policy", ("ted_policy.py",)),
@@ -60,7 +64,7 @@ PLACES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("redaction engine", ("bot/privacy/",)),
     ("  spaCy", ("spacy/",)),
     ("tracker store (redacting wrapper and store)", ("bot/stores/tracker_store.py", "core/tracker_store.py")),
-    ("  event broker", ("bot/stores/broker.py", "event_brokers/")),
+    ("  event broker", ("bot/stores/broker.py", "core/brokers/")),
     ("  SQLAlchemy", ("sqlalchemy/",)),
     ("actions (HTTP to the action server)", ("core/actions/action.py",)),
     ("TensorFlow (anywhere)", ("tensorflow/",)),
@@ -129,18 +133,20 @@ def finish(process: subprocess.Popen) -> None:
     process.wait(timeout=60)
 
 
-def places(stacks: str) -> Tuple[int, Dict[str, int]]:
-    """Busy samples in all, and per place the samples with one of its frames on the stack."""
-    total, found = 0, Counter()
+def places(stacks: str) -> Tuple[int, Dict[str, int], Dict[str, int]]:
+    """Busy samples in all; per place, the samples with one of its frames on the stack; per innermost
+    frame of our code or a library's (file and function), the samples that end there."""
+    total, found, leaves = 0, Counter(), Counter()
     for line in stacks.splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
+        if not stack or not count.isdigit() or stack.rsplit(";", 1)[-1].startswith(IDLE_LEAVES):
             continue
         total += int(count)
         for place, markers in PLACES:
             if any(marker in stack for marker in markers):
                 found[place] += int(count)
-    return total, {place: found[place] for place, _ in PLACES}
+        leaves[stack.rsplit(";", 1)[-1].split(":", 1)[0] + ")"] += int(count)
+    return total, {place: found[place] for place, _ in PLACES}, dict(leaves.most_common(15))
 
 
 def summary(exchanges: Sequence[Exchange], before: Dict[str, float], after: Dict[str, float],
@@ -181,9 +187,15 @@ def measure(args: argparse.Namespace) -> Dict[str, object]:
             if args.flame:
                 shutil.copyfile(stacks_file, args.flame)
             stacks_file.unlink()
-            total, shares = places(stacks)
-            result["profile"] = {"busy_samples": total, "rate_hz": args.rate,
-                                 "share": {place: round(count / max(total, 1), 3) for place, count in shares.items()}}
+            total, shares, leaves = places(stacks)
+            per_message = 1000 / args.rate / len(texts)  # milliseconds of one sample, shared by the messages
+            result["profile"] = {
+                "busy_samples": total, "rate_hz": args.rate,
+                "busy_ms_per_message": round(total * per_message, 1),
+                "share": {place: round(count / max(total, 1), 3) for place, count in shares.items()},
+                "ms_per_message_by_innermost_frame": {leaf: round(count * per_message, 2)
+                                                      for leaf, count in leaves.items()},
+            }
     return result
 
 
@@ -196,9 +208,13 @@ def report(result: Dict[str, object]) -> None:
         print(f"  {role:<14} {ms:7.1f} ms of processor time per message")
     profiled = result.get("profile")
     if isinstance(profiled, dict):
-        print(f"Rasa process, {profiled['busy_samples']} busy samples at {profiled['rate_hz']} Hz:")
+        print(f"Rasa process, {profiled['busy_samples']} busy samples at {profiled['rate_hz']} Hz "
+              f"({profiled['busy_ms_per_message']} ms per message), share by place:")
         for place, share in profiled["share"].items():
             print(f"  {place:<46} {share * 100:5.1f} %")
+        print("where the samples end (ms per message):")
+        for leaf, ms in profiled["ms_per_message_by_innermost_frame"].items():
+            print(f"  {ms:6.2f}  {leaf}")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

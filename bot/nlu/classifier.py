@@ -33,6 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import encoder as encoder_module
 from bot.nlu import model as model_module
+from bot.nlu.clauses import question_view
 from bot.nlu.encoder import SentenceEncoder, readable, shared_encoder
 from bot.nlu.model import IntentModel, IntentModelConfig
 
@@ -123,13 +124,28 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         scored = [i for i, text in enumerate(texts) if text.strip()]
         probabilities: Dict[int, np.ndarray] = {}
         if self.model.trained and scored:
-            rows = self.model.predict_proba([texts[i] for i in scored], self.encoder.encode([texts[i] for i in scored]))
-            probabilities = dict(zip(scored, rows))
+            probabilities = dict(zip(scored, self._read(
+                [message.get(TEXT) or "" for message in messages], texts, scored)))
         for index, message in enumerate(messages):
             intent, ranking = self._label(probabilities.get(index))
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+    def _read(self, originals: List[str], texts: List[str], scored: List[int]) -> List[np.ndarray]:
+        """The probabilities of each scored message: of the whole message, or of its question without the
+        clauses that hold identifiers (``bot.nlu.clauses``), whichever reading is the more confident."""
+        wholes = [texts[i] for i in scored]
+        rows = list(self.model.predict_proba(wholes, self.encoder.encode(wholes)))
+        found = {n: question_view(originals[i]) for n, i in enumerate(scored)}
+        views = {n: readable(view) for n, view in found.items() if view}
+        if views:
+            order = list(views)
+            questions = [views[n] for n in order]
+            for n, row in zip(order, self.model.predict_proba(questions, self.encoder.encode(questions))):
+                if row.max() > rows[n].max():
+                    rows[n] = row
+        return rows
 
     def _label(self, row: Optional[np.ndarray]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
         if row is None:

@@ -80,6 +80,22 @@ def test_predicts_the_intents_of_new_sentences(trained: SentenceEncoderIntentCla
     assert {m.get(TEXT): m.get(INTENT)["name"] for m in messages} == QUERIES
 
 
+def test_a_question_wrapped_in_identifier_clauses_reads_as_the_question(
+        trained: SentenceEncoderIntentClassifier) -> None:
+    clean, *overshared = parse(
+        trained, "where is my new card",
+        "my card number is <CREDIT_CARD_1> and my name is <PERSON_1> and my email is <EMAIL_ADDRESS_1>, "
+        "where is my new card",
+        "where is my new card (account <ACCOUNT_NUMBER_1>, sort code <SORT_CODE_1>, IBAN <IBAN_CODE_1>)",
+    )
+    assert clean.get(INTENT)["name"] == "card_arrival"
+    for message in overshared:
+        assert message.get(INTENT)["name"] == "card_arrival"
+        assert message.get(INTENT)["confidence"] == pytest.approx(clean.get(INTENT)["confidence"], abs=0.1)
+    # A question that holds its placeholder is read whole.
+    assert parse(trained, "I want to send money to <PERSON_3>")[0].get(INTENT)["name"] == "transfer_money"
+
+
 def test_intent_and_ranking_as_rasa_sets_them(trained: SentenceEncoderIntentClassifier) -> None:
     (message,) = parse(trained, "where is my card")
     intent, ranking = message.get(INTENT), message.get(INTENT_RANKING_KEY)
