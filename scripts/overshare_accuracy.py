@@ -30,7 +30,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from faker import Faker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intent_accuracy import DEFAULT_FILE, ERROR, FALLBACK, Case, parse_all, predicted_intent, read_cases, score  # noqa: E402
+from intent_accuracy import DEFAULT_FILE, ERROR, FALLBACK, Case, parse_all, predicted_intent, read_cases, score
 
 SEED = 2026
 POSITIONS = ("start", "middle", "end")
@@ -41,14 +41,16 @@ def _sort_code(fake: Faker) -> str:
 
 
 def _phone(fake: Faker) -> str:
-    return fake.random_element([f"07700 900{fake.numerify('###')}", f"({fake.numerify('2##')}) 555-01{fake.numerify('##')}",
+    return fake.random_element([f"07700 900{fake.numerify('###')}",  # numbers set aside for drama
+                                f"({fake.numerify('2##')}) 555-01{fake.numerify('##')}",
                                 f"+44 20 7946 0{fake.numerify('###')}"])
 
 
 # Clauses as people put them before, inside or after a question; {} marks where the value goes.
 CLAUSES: Tuple[Tuple[str, Callable[[Faker], str]], ...] = (
     ("card {}", lambda fake: fake.credit_card_number(card_type="visa16")),
-    ("using my card ending... actually the full number is {}", lambda fake: fake.credit_card_number(card_type="mastercard")),
+    ("using my card ending... actually the full number is {}",
+     lambda fake: fake.credit_card_number(card_type="mastercard")),
     ("acct {} sort code {}", lambda fake: fake.numerify("########") + "\0" + _sort_code(fake)),
     ("account no {} / sc {}", lambda fake: fake.numerify("########") + "\0" + _sort_code(fake)),
     ("{} here", lambda fake: fake["en_GB"].name()),

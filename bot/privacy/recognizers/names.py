@@ -116,6 +116,7 @@ def find_names(
     found: List[Tuple[int, int, float, str]] = []
     accepted: List[bool] = []
     levels: List[int] = []
+    surnames: List[Optional[NameToken]] = []
     for run in runs:
         level = cue_level(text, run[0].start, run[-1].end)
         if run[0].title_start is not None:
@@ -124,6 +125,10 @@ def find_names(
         following = position[run[-1].start] + 1
         compound = following < len(tokens) and _capitalised_word_after(text, run[-1], tokens[following])
         accepted.append(accept_run(run, level, mode, compound=compound))
+        # "I am Jane Doe", "Danielle Bird": a capitalised common word after a cued or unmistakable first name is
+        # the surname, not a product name as in "set up Bill Pay".
+        surname = compound and (level >= NAME_CUE or run[-1].evidence == 3)
+        surnames.append(tokens[following] if surname else None)
     # A run listed with an accepted name ("Turgeon, Guerra and Ewing") is a name too.
     for index, run in enumerate(runs):
         if accepted[index]:
@@ -141,7 +146,7 @@ def find_names(
     for index, run in enumerate(runs):
         inside = any(start <= run[0].start and run[-1].end <= end for start, end, _ in streets)
         if accepted[index] and not inside:
-            found.append(_result(text, run, levels[index]))
+            found.append(_result(text, [*run, surnames[index]] if surnames[index] else run, levels[index]))
     return found
 
 

@@ -25,6 +25,10 @@ THRESHOLD = 0.5
 # (message, the name exactly as it should be redacted)
 FOUND: List[Tuple[str, str]] = [
     ("alba is very reliable", "alba"),
+    # A capitalised common word after a cued or unmistakable first name is the surname ("Doe" is a word too).
+    ("I am Jane Doe", "Jane Doe"),
+    ("my name is Rose Gold", "Rose Gold"),
+    ("hi Danielle Bird here", "Danielle Bird"),
     ("transfer to danielle blamey", "danielle blamey"),
     ("MY NAME IS JOHN SMITH", "JOHN SMITH"),
     ("SEND 50 TO ALBA", "ALBA"),
@@ -132,6 +136,7 @@ NOT_FOUND: List[str] = [
     "Can this app exchange American and English currency?",
     "I tried to withdraw cash at the ATM in Notting Hill",
     "How do I set up Bill Pay?",
+    "I bought Rose Gold earrings with my card",
     "What is the grace period on my card?",
     "How long does a bank transfer take?",
     "What's the difference between a debit and a credit card?",
