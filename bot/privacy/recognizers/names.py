@@ -146,7 +146,8 @@ def find_names(
     for index, run in enumerate(runs):
         inside = any(start <= run[0].start and run[-1].end <= end for start, end, _ in streets)
         if accepted[index] and not inside:
-            found.append(_result(text, [*run, surnames[index]] if surnames[index] else run, levels[index]))
+            surname = surnames[index]
+            found.append(_result(text, [*run, surname] if surname is not None else run, levels[index]))
     return found
 
 
