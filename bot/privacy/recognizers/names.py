@@ -127,8 +127,8 @@ def find_names(
         accepted.append(accept_run(run, level, mode, compound=compound))
         # "I am Jane Doe", "Danielle Bird": a capitalised common word after a cued or unmistakable first name is
         # the surname, not a product name as in "set up Bill Pay".
-        surname = compound and (level >= NAME_CUE or run[-1].evidence == 3)
-        surnames.append(tokens[following] if surname else None)
+        has_surname = compound and (level >= NAME_CUE or run[-1].evidence == 3)
+        surnames.append(tokens[following] if has_surname else None)
     # A run listed with an accepted name ("Turgeon, Guerra and Ewing") is a name too.
     for index, run in enumerate(runs):
         if accepted[index]:
