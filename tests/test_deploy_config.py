@@ -21,7 +21,7 @@ from rasa.shared.utils.io import read_config_file
 
 from bot.channels.socketio import TOKEN_SETTINGS
 from bot.channels.widget import ASSETS, WIDGET_DIR
-from bot.settings import OFFLINE_ENV
+from bot.settings import OFFLINE_ENV, SERVING_THREADS_ENV
 from bot.stores import RedactingEventBroker, RedactingTrackerStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,6 +158,17 @@ def test_servers_run_offline_everywhere() -> None:
     assert {k: str(v) for k, v in OFFLINE_ENV.items()} == {k: configmap["data"][k] for k in OFFLINE_ENV}
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert all(f"{name}=" in dockerfile for name in OFFLINE_ENV)
+
+
+def test_servers_run_with_the_serving_thread_pools() -> None:
+    """The pools ``finbot run`` gives its servers, in compose and Kubernetes too (not in the image: training
+    there keeps every core)."""
+    for name in ("rasa-1", "actions-1"):
+        environment = compose()["services"][name]["environment"]
+        assert {k: str(environment[k]) for k in SERVING_THREADS_ENV} == SERVING_THREADS_ENV, name
+    configmap = next(d for d in k8s_documents() if d["kind"] == "ConfigMap")
+    assert {k: configmap["data"][k] for k in SERVING_THREADS_ENV} == SERVING_THREADS_ENV
+    assert not any(f"{name}=" in (DEPLOY / "Dockerfile").read_text() for name in SERVING_THREADS_ENV)
 
 
 def upstreams(nginx: str) -> Dict[str, List[Tuple[str, int]]]:
