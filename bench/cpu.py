@@ -3,13 +3,18 @@
 Run from the repository root (not part of ``make bench``; the model must be trained, or ``finbot run``
 trains it first)::
 
-    .venv/bin/python -m bench.cpu [--messages 120] [--warmup 40] [--profile]
+    .venv/bin/python -m bench.cpu [--messages 120] [--warmup 40] [--profile] [--stock]
 
 Starts the assistant as ``make run`` does, sends the end-to-end mix one message
 at a time (after a warm-up; a new conversation every ``--turns`` messages), and
 reads each server process's processor time (user + system, all its threads)
 from ``/proc`` before and after. Prints, per process, the milliseconds of
 processor time per message, and the round trip at p50 and p99.
+
+With ``--stock`` it also makes (once: ``rasa init``, a few minutes), starts
+and measures a stock Rasa bot, the anchor: both bots get the stock bot's own
+small talk, in turns, and it prints both round trips and processor times and
+the ratio of the p50s.
 
 With ``--profile`` it then sends the mix again with ``py-spy`` attached to the
 Rasa process (sampling, busy samples only: a sampler costs the process little
@@ -39,6 +44,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bench import assistant as servers
+from bench import stock
 from bench.client import Exchange, new_session, send
 from bench.machine import command_line, describe, now
 from bench.messages import e2e_mix
@@ -124,7 +130,8 @@ def profile(pid: int, rate: int) -> Tuple[subprocess.Popen, Path]:
          "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1.0)  # attached
     if process.poll() is not None:
-        raise SystemExit(f"py-spy could not attach to the Rasa process: {process.stderr.read().decode()[-400:]}")
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"py-spy could not attach to the Rasa process: {error[-400:]}")
     return process, out
 
 
@@ -136,7 +143,7 @@ def finish(process: subprocess.Popen) -> None:
 def places(stacks: str) -> Tuple[int, Dict[str, int], Dict[str, int]]:
     """Busy samples in all; per place, the samples with one of its frames on the stack; per innermost
     frame of our code or a library's (file and function), the samples that end there."""
-    total, found, leaves = 0, Counter(), Counter()
+    total, found, leaves = 0, Counter[str](), Counter[str]()
     for line in stacks.splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit() or stack.rsplit(";", 1)[-1].startswith(IDLE_LEAVES):
@@ -196,7 +203,35 @@ def measure(args: argparse.Namespace) -> Dict[str, object]:
                 "ms_per_message_by_innermost_frame": {leaf: round(count * per_message, 2)
                                                       for leaf, count in leaves.items()},
             }
+        if args.stock:
+            result["small_talk"] = small_talk(assistant.webhook, processes, args)
     return result
+
+
+def small_talk(webhook: str, processes: Sequence[Process], args: argparse.Namespace) -> Dict[str, object]:
+    """The stock bot's own small talk, sent to it and to ours in turns (ours, stock, stock, ours, ...)."""
+    texts = [stock.SMALL_TALK[i % len(stock.SMALL_TALK)] for i in range(args.small_talk)]
+    with stock.running() as bot:
+        anchor = [Process("stock rasa", bot.process.pid)]
+        asyncio.run(send_mix(bot.webhook, texts[:args.warmup], args.turns, "warmup"))
+        taken: Dict[str, List[Exchange]] = {"ours": [], "stock": []}
+        spent: Dict[str, Dict[str, float]] = {"ours": {}, "stock": {}}
+        elapsed = {"ours": 0.0, "stock": 0.0}
+        for round_ in range(args.rounds):
+            for name in (("ours", "stock") if round_ % 2 == 0 else ("stock", "ours")):
+                measured = processes if name == "ours" else anchor
+                url = webhook if name == "ours" else bot.webhook
+                before, started = {p.role: p.cpu_s() for p in measured}, time.monotonic()
+                taken[name] += asyncio.run(send_mix(url, texts, args.turns, f"talk{round_}"))
+                elapsed[name] += time.monotonic() - started
+                for process in measured:
+                    spent[name][process.role] = spent[name].get(process.role, 0.0) + process.cpu_s() \
+                        - before[process.role]
+    figures = {name: summary(taken[name], {role: 0.0 for role in spent[name]}, spent[name], elapsed[name])
+               for name in taken}
+    ours, anchor_p50 = (percentile([e.latency_s for e in taken[name]], 0.5) for name in ("ours", "stock"))
+    ratio = ours / anchor_p50
+    return {**figures, "p50_ratio": round(ratio, 2)}
 
 
 def report(result: Dict[str, object]) -> None:
@@ -215,6 +250,13 @@ def report(result: Dict[str, object]) -> None:
         print("where the samples end (ms per message):")
         for leaf, ms in profiled["ms_per_message_by_innermost_frame"].items():
             print(f"  {ms:6.2f}  {leaf}")
+    talk = result.get("small_talk")
+    if isinstance(talk, dict):
+        print(f"small talk (the stock bot's own), one at a time: ours/stock p50 = {talk['p50_ratio']}")
+        for name in ("ours", "stock"):
+            figures = talk[name]
+            print(f"  {name:<6} p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, processor time per message "
+                  + ", ".join(f"{role} {ms} ms" for role, ms in figures["cpu_ms_per_message"].items()))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -225,6 +267,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--profile", action="store_true", help="then sample the Rasa process with py-spy")
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
     parser.add_argument("--flame", type=Path, help="write py-spy's collapsed stacks here")
+    parser.add_argument("--stock", action="store_true",
+                        help="then a stock `rasa init` bot and ours, in turns, on the stock bot's small talk")
+    parser.add_argument("--small-talk", type=int, default=60, help="small-talk messages per round and bot")
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     result = {"machine": describe(), "command": command_line(), "date": now(), **measure(args)}

@@ -7,9 +7,12 @@ starts at once, and a change to any input trains a new one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterable, List
@@ -62,17 +65,37 @@ class TrainingError(click.ClickException):
 
 
 def train(project: Project, *, force: bool = False) -> Path:
-    """Return the model for the current inputs, training it first if it does not exist."""
+    """Return the model for the current inputs, training it first if it does not exist.
+
+    One training at a time per models folder: two servers started together (a benchmark's, or two shells)
+    take turns, and the second finds the first one's model. Rasa writes into a folder of its own, and the
+    finished model is moved into place in one step, so no server ever loads half a model.
+    """
     target = model_path(project)
     if target.exists() and not force:
         return target
     project.models.mkdir(parents=True, exist_ok=True)
+    with open(project.models / ".training.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and not force:  # trained meanwhile by whoever held the lock
+            return target
+        with tempfile.TemporaryDirectory(prefix=".training-", dir=project.models) as folder:
+            _run_rasa_train(project, target, Path(folder))
+            os.replace(Path(folder) / target.name, target)
+    for stale in project.models.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        if stale != target:
+            stale.unlink()
+    return target
+
+
+def _run_rasa_train(project: Project, target: Path, folder: Path) -> None:
+    """``rasa train`` into ``folder``, as ``target``'s name; TrainingError if it fails."""
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", str(project.config),
         "--domain", str(project.domain),
         "--data", str(project.data),
-        "--out", str(project.models),
+        "--out", str(folder),
         "--fixed-model-name", target.name[: -len(".tar.gz")],
     ]
     # Rasa's training cache goes beside the models, not into the project folder.
@@ -85,10 +108,6 @@ def train(project: Project, *, force: bool = False) -> Path:
         # Rasa printed its error above; a traceback of this process would only bury it.
         raise TrainingError(f"training failed: rasa train exited with status {done.returncode} (its error is above); "
                             f"fix {project.config.name}, {project.domain.name}/ or {project.data.name}/ and try again")
-    if not target.exists():
+    if not (folder / target.name).exists():
         raise TrainingError(f"rasa train finished but {target} was not written")
     click.echo(f"trained {target.name} in {time.monotonic() - started:.0f} s", err=True)
-    for stale in project.models.glob(f"{MODEL_PREFIX}*.tar.gz"):
-        if stale != target:
-            stale.unlink()
-    return target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import List
 
 import pytest
 import yaml
@@ -93,3 +94,37 @@ def test_a_failed_training_says_so_in_a_line_after_rasas_error_without_a_traceba
     assert "Error: training failed: rasa train exited with status" in done.stderr
     assert "Traceback" not in done.stderr.split("NoSuchComponentAnywhere")[-1]  # none of ours after Rasa's
     assert "CalledProcessError" not in done.stderr
+
+
+def test_two_trainings_at_once_take_turns_and_no_server_sees_half_a_model(project: Project,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from bot import training
+
+    runs: List[Path] = []
+    seen_while_writing: List[bool] = []
+
+    def fake_rasa_train(project: Project, target: Path, folder: Path) -> None:
+        runs.append(folder)
+        with open(folder / target.name, "wb") as model:
+            model.write(b"half")
+            time.sleep(0.5)
+            seen_while_writing.append(target.exists())  # a server looking now must not find it
+            model.write(b" and the rest")
+
+    monkeypatch.setattr(training, "_run_rasa_train", fake_rasa_train)
+    stale = project.models / f"{training.MODEL_PREFIX}0000000000000000.tar.gz"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an older model")
+    results: List[Path] = []
+    threads = [threading.Thread(target=lambda: results.append(training.train(project))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(runs) == 1 and seen_while_writing == [False]
+    assert results == [model_path(project)] * 2 and model_path(project).read_bytes() == b"half and the rest"
+    assert not stale.exists()
+    assert sorted(p.name for p in project.models.iterdir()) == [".training.lock", model_path(project).name]
