@@ -273,7 +273,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    result = {"machine": describe(), "command": command_line(), "date": now(), **measure(args)}
+    result = {"benchmark": "cpu", "machine": describe(), "command": command_line(), "started": now(), **measure(args)}
     report(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -26,7 +26,8 @@ RESULTS = REPO / "bench" / "results"
 DOCS = REPO / "docs"
 PLOT_NAME = "benchmarks-latency.png"
 COMMANDS = {"redaction": ".venv/bin/python -m bench.redaction", "e2e": ".venv/bin/python -m bench.e2e",
-            "load": ".venv/bin/python -m bench.load", "where": ".venv/bin/python -m bench.where"}
+            "load": ".venv/bin/python -m bench.load", "where": ".venv/bin/python -m bench.where",
+            "cpu": ".venv/bin/python -m bench.cpu --profile --stock"}
 
 
 def load_results(folder: Path) -> Dict[str, Dict[str, Any]]:
@@ -229,6 +230,37 @@ def where_section(result: Optional[Dict[str, Any]]) -> List[str]:
     return lines
 
 
+def cpu_section(result: Optional[Dict[str, Any]]) -> List[str]:
+    """The diagnostic (not part of ``make bench``): processor time per message, by process and by place."""
+    if result is None:
+        return []
+    timed = result["timed"]
+    lines = ["## Processor time per message (diagnostic)", "",
+             f"The end-to-end mix, {timed['messages']} messages sent one at a time: round trip p50 "
+             f"{fmt(timed['p50_ms'])} ms, p99 {fmt(timed['p99_ms'])} ms. Processor time (user and system, all "
+             "threads) of each server process, read from `/proc` before and after.", ""]
+    lines += table(["process", "ms of processor time per message"],
+                   [[role, fmt(ms)] for role, ms in timed["cpu_ms_per_message"].items()])
+    talk = result.get("small_talk")
+    if talk:
+        lines += ["", "The anchor: a stock `rasa init` bot (Rasa's default pipeline and policies) and ours, in "
+                  "turns in the same run, on the stock bot's own small talk, one message at a time.", ""]
+        lines += table(["bot", "p50 ms", "p99 ms", "ms of processor time per message"], [
+            [name, fmt(talk[name]["p50_ms"]), fmt(talk[name]["p99_ms"]),
+             ", ".join(f"{role} {fmt(ms)}" for role, ms in talk[name]["cpu_ms_per_message"].items())]
+            for name in ("ours", "stock")])
+        lines += ["", f"Ours against stock at p50: {fmt(talk['p50_ratio'], 2)}x.", ""]
+    profile = result.get("profile")
+    if profile:
+        lines += ["", f"Where the Rasa process's busy time goes (py-spy, {profile['rate_hz']} samples a second, "
+                  f"{fmt(profile['busy_ms_per_message'])} ms of busy samples per message; a place counts every "
+                  "sample with one of its frames on the stack, so nested places overlap):", ""]
+        shares = profile["share"].items()
+        lines += table(["place", "share"], [[place, f"{share * 100:.1f} %"] for place, share in shares])
+    lines += ["", f"Command: `{result['command']}`", ""]
+    return lines
+
+
 def plot_latency(result: Dict[str, Any], path: Path) -> bool:
     """p50 and p99 against concurrency, redaction on and off; False if there is nothing to plot."""
     import matplotlib
@@ -284,6 +316,7 @@ def render(results: Dict[str, Dict[str, Any]], plot: Optional[str]) -> str:
     lines += e2e_section(results.get("e2e"), plot)
     lines += load_section(results.get("load"))
     lines += where_section(results.get("where"))
+    lines += cpu_section(results.get("cpu"))
     return "\n".join(lines).rstrip() + "\n"
 
 
