@@ -252,6 +252,7 @@ def cpu_section(result: Optional[Dict[str, Any]]) -> List[str]:
         lines += ["", f"Ours against stock at p50: {fmt(talk['p50_ratio'], 2)}x.", ""]
     profile = result.get("profile")
     if profile:
+        lines += [""] if lines[-1] else []
         lines += [f"Where the Rasa process's busy time goes (py-spy, {profile['rate_hz']} samples a second, "
                   f"{fmt(profile['busy_ms_per_message'])} ms of busy samples per message; a place counts every "
                   "sample with one of its frames on the stack, so nested places overlap):", ""]
