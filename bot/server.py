@@ -59,6 +59,20 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _model_loaded(rasa_url: str) -> bool:
+    """False when a channel's health (REST's, else the app channel's) says Rasa holds no model; True otherwise."""
+    for channel in ("rest", "app"):
+        try:
+            with urllib.request.urlopen(f"{rasa_url}/webhooks/{channel}/", timeout=5):
+                return True
+        except urllib.error.HTTPError as error:
+            if error.code == 503:
+                return False
+        except (urllib.error.URLError, OSError):
+            continue
+    return True
+
+
 @dataclass
 class Servers:
     """The two server processes of one run."""
@@ -133,6 +147,10 @@ class Servers:
         self._environments = [env, rasa_env]
         self._wait_ready(f"{self.actions_url}/health", "action server")
         self._wait_ready(f"{self.rasa_url}/", "Rasa server")
+        # Rasa loads the model before it listens, and listens even when the model did not load.
+        if not _model_loaded(self.rasa_url):
+            raise ServerError(f"the Rasa server started without a model: {self.model} could not be loaded (see "
+                              f"{self.project.logs / 'rasa.log'}); delete it and start again to train it anew")
 
     def _wait_ready(self, url: str, name: str) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS

@@ -55,7 +55,7 @@ from bot.channels.idempotency import IdempotencyCache, IdempotencyRefused, Idemp
 from bot.channels.idempotency_redis import idempotency_store
 from bot.channels.privacy import conversation_lock, erase_conversation, privacy_report, report_json
 from bot.channels.ratelimit import APP_DEFAULTS, RateLimiter, RateLimits
-from bot.channels.rest import BadRequest, limited_response, request_address
+from bot.channels.rest import BadRequest, health_response, limited_response, request_address
 from bot.faults.install import install_at_start
 
 logger = logging.getLogger(__name__)
@@ -127,8 +127,8 @@ class AppInput(InputChannel):
             app.config.REQUEST_MAX_SIZE = min(int(app.config.REQUEST_MAX_SIZE), MAX_REQUEST_BYTES)
 
         @app_routes.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        async def health(request: Request) -> HTTPResponse:
+            return health_response(request)
 
         @app_routes.route("/openapi.json", methods=["GET"])
         async def openapi(_: Request) -> HTTPResponse:

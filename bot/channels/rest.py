@@ -45,6 +45,17 @@ def error_response(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message, "status": status}, status=status)
 
 
+def health_response(request: Request) -> HTTPResponse:
+    """A channel's health: 200 once Rasa holds a model, 503 while it holds none.
+
+    Rasa starts its server even when the model did not load, and then drops every message ("no agent to
+    handle it") while ``GET /`` still answers: a probe must ask a channel."""
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or not agent.is_ready():
+        return response.json({"status": "no model loaded"}, status=503)
+    return response.json({"status": "ok"})
+
+
 def limited_response(wait: float) -> HTTPResponse:
     """429 for a sender or address over its rate limit (bot.channels.ratelimit)."""
     seconds = retry_after(wait)
@@ -134,8 +145,8 @@ class RedactingRestInput(InputChannel):
         install_at_start(webhook)
 
         @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        async def health(request: Request) -> HTTPResponse:
+            return health_response(request)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Union[HTTPResponse, ResponseStream]:
