@@ -1,4 +1,4 @@
-"""Rasa's SQL tracker store, streaming a save's new events without reading the conversation back.
+"""Rasa's SQL tracker store, saving and streaming only a save's new events, without reading anything back.
 
 Rasa's ``TrackerStore.stream_events`` finds the events a save adds by
 retrieving the stored conversation (every event since the session started,
@@ -8,15 +8,23 @@ and a SQLite broker) that was a sixth of the Rasa process's time per message.
 This store counts the stored events instead (the same query Rasa's own save
 runs next, so the same events) and publishes the new ones together: a SQL
 broker writes them in one transaction.
+
+Behind the redacting store (``bot.stores.tracker_store``), ``save_redacted``
+goes further: it redacts only the new events (with the user message before
+them, which a new message may continue) and writes them as they come out of
+the redaction, where the redacting store used to redact the whole
+conversation and rebuild a tracker from it on every save.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Dict
+import json
+from typing import Any, Callable, Dict, List, Optional
 
 import rasa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.stores.broker import publish_all
@@ -42,6 +50,42 @@ class StreamingSQLTrackerStore(SQLTrackerStore):
             stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
         publish_all(self.event_broker, ({"sender_id": tracker.sender_id, **event.as_dict()}
                                         for event in itertools.islice(tracker.events, stored, None)))
+
+
+    async def save_redacted(self, tracker: DialogueStateTracker,
+                            redact: Callable[[List[Dict[str, Any]]], List[Dict[str, Any]]]) -> None:
+        """Save (and publish) the events of ``tracker`` not stored yet, each as ``redact`` returns it.
+
+        ``redact`` gets the new events as dictionaries, after the last user event before them when there is
+        one (its result for that one is not kept).
+        """
+        sender = tracker.sender_id
+        with self.session_scope() as session:
+            stored = self._event_query(session, sender, fetch_events_from_all_sessions=False).count()
+            new = [event.as_dict() for event in itertools.islice(tracker.events, stored, None)]
+            if not new:
+                return
+            before = _last_user_event(itertools.islice(tracker.events, 0, stored))
+            redacted = redact([before.as_dict(), *new])[1:] if before is not None else redact(new)
+            if self.event_broker is not None:
+                publish_all(self.event_broker, ({"sender_id": sender, **data} for data in redacted))
+            for data in redacted:
+                parse_data = data.get("parse_data")
+                intent = parse_data.get("intent") if isinstance(parse_data, dict) else None
+                session.add(self.SQLEvent(
+                    sender_id=sender, type_name=data.get("event"), timestamp=data.get("timestamp"),
+                    intent_name=intent.get("name") if isinstance(intent, dict) else None,
+                    action_name=data.get("name"), data=json.dumps(data),
+                ))
+            session.commit()
+
+
+def _last_user_event(events: Any) -> Optional[UserUttered]:
+    last = None
+    for event in events:
+        if isinstance(event, UserUttered):
+            last = event
+    return last
 
 
 def streaming_store_config(store: Dict[str, Any]) -> Dict[str, Any]:

@@ -37,7 +37,7 @@ from bot.runtime import shared_redactor
 from bot.slots import ERASE_SLOT
 from bot.stores.broker import RedactingEventBroker
 from bot.stores.scrub import EventScrubber, scrubber_for
-from bot.stores.sql_store import streaming_store_config
+from bot.stores.sql_store import StreamingSQLTrackerStore, streaming_store_config
 
 logger = logging.getLogger(__name__)
 audit = logging.getLogger("bot.audit")
@@ -132,6 +132,9 @@ class RedactingTrackerStore(TrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.slots.get(ERASE_SLOT) is not None and tracker.get_slot(ERASE_SLOT) is True:
             await self.erase(tracker.sender_id)
+            return
+        if isinstance(self.inner, StreamingSQLTrackerStore):
+            await self.inner.save_redacted(tracker, lambda events: self.scrubber.events(events, tracker.sender_id))
             return
         await self.inner.save(self.redacted(tracker))
 

@@ -79,3 +79,44 @@ def test_a_save_does_not_read_the_conversation_back_and_commits_the_broker_once(
     asyncio.run(store.save(tracker))
     assert len(commits) == 1
     assert len(published(events_db)) == len(tracker.events)
+
+
+def test_saving_only_the_new_events_stores_what_redacting_the_whole_conversation_stored(tmp_path: Path) -> None:
+    """The redacting store's SQL path (new events only) against the general one (every event, a tracker rebuilt):
+    the same rows, and the same events published, over a conversation saved after every turn."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from tests.stores.test_redacting_stores import DOMAIN as SLOTS_DOMAIN
+    from tests.stores.test_redacting_stores import fake_redact, leaky_tracker
+
+    def store(name: str, general: bool) -> RedactingTrackerStore:
+        broker = SQLEventBroker(db=str(tmp_path / f"{name}-events.db"))
+        db = str(tmp_path / f"{name}.db")
+        inner = SQLTrackerStore(SLOTS_DOMAIN, dialect="sqlite", db=db, event_broker=broker) if general else None
+        return RedactingTrackerStore(SLOTS_DOMAIN, event_broker=broker, inner=inner,
+                                     scrubber=EventScrubber(fake_redact),
+                                     store=None if general else {"type": "SQL", "dialect": "sqlite", "db": db})
+
+    new_only, general = store("new-only", False), store("general", True)
+    assert isinstance(new_only.inner, StreamingSQLTrackerStore) and not isinstance(general.inner,
+                                                                                    StreamingSQLTrackerStore)
+    whole = list(leaky_tracker().events)
+    tracker = DialogueStateTracker("c1", SLOTS_DOMAIN.slots)
+    for cut in (2, 4, len(whole)):  # saved after each part, as Rasa saves after each message
+        for event in whole[len(tracker.events):cut]:
+            tracker.update(event)
+        for saving in (new_only, general):
+            asyncio.run(saving.save(tracker))
+    rows = {}
+    for name in ("new-only", "general"):
+        with sqlite3.connect(tmp_path / f"{name}.db") as connection:
+            rows[name] = [(t, i, a, json.loads(d)) for t, i, a, d in connection.execute(
+                "SELECT type_name, intent_name, action_name, data FROM events ORDER BY id")]
+    assert len(rows["general"]) == len(whole)
+    assert [row[:3] for row in rows["new-only"]] == [row[:3] for row in rows["general"]]
+    for mine, theirs in zip(rows["new-only"], rows["general"]):
+        assert mine[3] == theirs[3]
+    assert "4111" not in json.dumps(rows["new-only"]) and "Jane Doe" not in json.dumps(rows["new-only"])
+    assert published(tmp_path / "new-only-events.db") and \
+        [e["event"] for e in published(tmp_path / "new-only-events.db")] == \
+        [e["event"] for e in published(tmp_path / "general-events.db")]
