@@ -84,14 +84,17 @@ async def simulated_user(number: int, webhook: str, session: aiohttp.ClientSessi
 
 
 async def baseline(webhook: str, tag: str, recorder: Recorder) -> List[Exchange]:
-    """One user alone on the idle server: every conversation once, no think time."""
+    """One user alone on the idle server: every conversation once, no think time.
+
+    Each conversation under a sender id of its own, as the load's users hold theirs: one sender sending 28
+    messages without pause is what the per-sender rate limit (20 at once, then one a second) refuses."""
     script = UserScript(10_000)
     exchanges: List[Exchange] = []
     async with new_session(1) as session:
-        for _ in SCRIPTS:
+        for number, _ in enumerate(SCRIPTS):
             for line in script.conversation():
                 recorder.values[line.text] = line.values
-                exchanges.append(await send(session, webhook, f"load-{tag}-solo", line.text))
+                exchanges.append(await send(session, webhook, f"load-{tag}-solo-{number}", line.text))
     recorder.exchanges += exchanges
     return exchanges
 
