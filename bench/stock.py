@@ -15,13 +15,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from bench.assistant import AssistantError, free_port
+from bot.server import _answers
 from bot.settings import process_env
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,14 +56,6 @@ def ensure_project(folder: Path = FOLDER) -> Path:
         if done.returncode != 0 or not any((folder / "models").glob("*.tar.gz")):
             raise AssistantError(f"rasa init failed (see {log})")
     return folder
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @contextlib.contextmanager
