@@ -119,12 +119,12 @@ class NerOnlyNlpEngine(SpacyNlpEngine):
         self.nlp = {LANGUAGE: load_spacy_model(self.model_package)}  # type: ignore[assignment]
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        artifacts: NlpArtifacts = super()._doc_to_nlp_artifact(doc, language)
         # No lemmatizer runs: context words are matched on lower-cased tokens.
-        artifacts.lemmas = [token.lower_ for token in doc]
-        # Presidio derived the keywords from the (empty) lemmas already: derive them again.
-        artifacts.keywords = artifacts.set_keywords(self, artifacts.lemmas, language)
-        return artifacts
+        entities, scores = self._get_updated_entities(list(doc.ents), self._get_scores_for_entities(doc))
+        return ChatNlpArtifacts(
+            entities=entities, tokens=doc, tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lower_ for token in doc], nlp_engine=self, language=language, scores=scores,
+        )
 
     def _get_updated_entities(self, entities: List[Span], scores: List[float]) -> Tuple[List[Span], List[float]]:
         # Every spaCy label is kept as spaCy named it: the name and address recognizers
@@ -137,3 +137,32 @@ class NerOnlyNlpEngine(SpacyNlpEngine):
     def describe(self) -> Dict[str, Any]:
         nlp: Optional[Language] = self.nlp.get(LANGUAGE) if self.nlp else None
         return {"model": self.model_package, "components": nlp.pipe_names if nlp else []}
+
+
+class ChatNlpArtifacts(NlpArtifacts):
+    """Presidio's artifacts, with the keywords derived only if context enhancement reads them.
+
+    ``NlpArtifacts`` derives them in its constructor (a stop-word lookup per
+    token); most messages have no weak result to enhance and never need them.
+    """
+
+    def __init__(self, entities: List[Span], tokens: Doc, tokens_indices: List[int], lemmas: List[str],
+                 nlp_engine: SpacyNlpEngine, language: str, scores: List[float]) -> None:
+        self.entities = entities
+        self.tokens = tokens
+        self.lemmas = lemmas
+        self.tokens_indices = tokens_indices
+        self.nlp_engine = nlp_engine
+        self.scores = scores
+        self._language = language
+        self._keywords: Optional[List[str]] = None
+
+    @property  # type: ignore[override]
+    def keywords(self) -> List[str]:
+        if self._keywords is None:
+            self._keywords = self.set_keywords(self.nlp_engine, self.lemmas, self._language)
+        return self._keywords
+
+    @keywords.setter
+    def keywords(self, value: List[str]) -> None:
+        self._keywords = value

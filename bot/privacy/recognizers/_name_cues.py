@@ -25,8 +25,15 @@ _MONEY_VERB = (
     r"reimbursed|remit|split|venmo|zelle|invoice|invoiced|bill|billed|charge|charged|receive|received)"
 )
 _END = r"[\s:,\-\"'“”(]*$"
+# What carries a holder's name: "the name on the account is", "name of the payee was".
+_HELD = (
+    r"(?:(?:the|my|our|his|her|their|your|this|that|joint|savings|current|checking|bank|credit|debit|new|old)\s+){0,3}"
+    r"(?:account|card|cheque|check|payee|recipient|beneficiary|policy|mortgage|loan|lease|transfer|invoice|"
+    r"statement|deed|tenancy)s?"
+)
 STRONG_BEFORE_RE = re.compile(
     r"(?:\bnames?(?:\s+(?:is|are|was|were|reads|should\s+be|will\s+be|has\s+to\s+be|becomes))?|\bname's"
+    r"|\bnames?\s+(?:on|of|for)\s+" + _HELD + r"\s+(?:is|are|was|were|reads|should\s+be|will\s+be|has\s+to\s+be)"
     r"|\bsigned|\bsincerely|\bregards|\bsigned\s+by|\bspelled|\bspelt)" + _END
 )
 SIGN_OFF_RE = re.compile(r"\b(?:thanks|thank\s+you|cheers|regards|best|love|sincerely|ta|yours)\s*,?\s*$")

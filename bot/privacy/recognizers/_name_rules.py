@@ -144,6 +144,7 @@ def _classify(key: str) -> Tuple[str, bool, int]:
     return ("common" if tier else "unknown"), gaz, tier
 
 
+@lru_cache(maxsize=64)  # the name and address recognizers both ask, for the same message
 def case_mode(text: str) -> str:
     """ "mixed" when capitals carry meaning, else "lower" (no capitals) or "upper" (shouting).
 

@@ -27,6 +27,10 @@ FOUND: List[Tuple[str, str]] = [
     ("alba is very reliable", "alba"),
     # A capitalised common word after a cued or unmistakable first name is the surname ("Doe" is a word too).
     ("I am Jane Doe", "Jane Doe"),
+    # "The name on <what holds one> is ...": the cue is a few words before the name.
+    ("the name on the account is Bill Jackson", "Bill Jackson"),
+    ("name of the payee was Hope Sanders", "Hope Sanders"),
+    ("the name on the joint account reads Will Turner", "Will Turner"),
     ("my name is Rose Gold", "Rose Gold"),
     ("hi Danielle Bird here", "Danielle Bird"),
     ("transfer to danielle blamey", "danielle blamey"),
@@ -71,6 +75,9 @@ FOUND: List[Tuple[str, str]] = [
 # Messages with no name in them: banks, products, places, months, tickers and words
 # that are also names, in ordinary questions about money.
 NOT_FOUND: List[str] = [
+    "the name of the fund is Vanguard Total",
+    "name of my account is Holiday Savings",
+    "what is the name of the bank on the statement",
     "Starting Rasa server on port 5005",  # the software, in its own logs
     "hey bot, quick question",  # addressing someone is not naming them
     "cheers mate",
