@@ -157,7 +157,7 @@ class ChatNlpArtifacts(NlpArtifacts):
         self._language = language
         self._keywords: Optional[List[str]] = None
 
-    @property  # type: ignore[override]
+    @property
     def keywords(self) -> List[str]:
         if self._keywords is None:
             self._keywords = self.set_keywords(self.nlp_engine, self.lemmas, self._language)
