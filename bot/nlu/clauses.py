@@ -25,12 +25,24 @@ __all__ = ["MIN_WORDS", "question_view"]
 
 # What is left must hold this many words to be read alone: "send it please" (after "<PERSON_1> needs 200 from me
 # for the holiday,") and "20 pounds" (after "I want to pay <PERSON_1>,") are no questions of their own, and the
-# message is read whole. The price: "hey hey (tel <PHONE_NUMBER_1>)" is read whole too.
+# message is read whole. Unless every clause that went only said what a value is ("tel <PHONE_NUMBER_1>",
+# "my card is <CREDIT_CARD_1>"): then "hey hey" or "nah" is the whole of what the person said.
 MIN_WORDS = 4
+
+# The words of a clause that only states an identifier: whose it is, what it is, and "here it is". A clause
+# with any other word ("pay", "needs", "from") says more than that, and short views after it are not read alone.
+_STATING = frozenset("""
+    my our his her their your the a an this that these here there it its it's i i'm im me mine is are was am be
+    also just full new old main current savings joint business personal of for on at in to by via with or
+    card cards number numbers no num nr acct account accounts sort code codes sc iban bic swift routing aba
+    email e-mail mail address phone tel telephone mobile cell landline name surname ref reference id details
+    ending postcode zip contact reach ring call text me
+""".split())
 
 _PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 _BOUNDARY = re.compile(
     r"(\.+(?=\s+(?-i:[A-Z])|\s+[\d\"']|\s*$)"  # a sentence's end ("no. <CARD>" and "ending... actually" are not)
+    r"|(?<=>)\.+(?=\s)"  # a full stop after a placeholder ends its sentence, whatever case follows
     r"|[!?;]+|[()\[\]]|,"
     r"|\s[-\u2013\u2014/]+(?=\s)"  # a dash or slash between spaces
     r"|\b(?:and|btw)\b)",
@@ -48,10 +60,11 @@ def question_view(text: str) -> Optional[str]:
     parts = _BOUNDARY.split(text)
     clauses, boundaries = parts[0::2], [*parts[1::2], ""]
     kept: List[str] = []
-    joiner, dropped = "", False
+    joiner, dropped, only_stating = "", False, True
     for clause, boundary in zip(clauses, boundaries):
         if _PLACEHOLDER.search(clause):
             joiner, dropped = "", True
+            only_stating = only_stating and _only_states(clause)
             continue
         if clause.strip():
             if kept:
@@ -67,4 +80,10 @@ def question_view(text: str) -> Optional[str]:
     view = re.sub(r"[()\[\]]", " ", "".join(kept))
     view = re.sub(r"\s+([.,;!?])", r"\1", re.sub(r"\s+", " ", view)).strip(" ,;-/\u2013\u2014")
     view = _OPENING.sub("", view).strip()
-    return view if view != text and len(_WORD.findall(view)) >= MIN_WORDS else None
+    words = len(_WORD.findall(view))
+    return view if view != text and words >= (1 if only_stating else MIN_WORDS) else None
+
+
+def _only_states(clause: str) -> bool:
+    """Whether ``clause`` says no more than what its identifiers are ("my iban is <IBAN_CODE_1>")."""
+    return all(word.lower() in _STATING for word in _WORD.findall(_PLACEHOLDER.sub(" ", clause)))

@@ -24,6 +24,13 @@ from bot.nlu.clauses import question_view
     ("my card ending... actually the full number is <CREDIT_CARD_1>. Where now?", None),  # too little left
     ("my card ending... actually the full number is <CREDIT_CARD_1>. Where is my new card?",
      "Where is my new card?"),
+    # a short reply is read alone when what went only said what an identifier is
+    ("nah (tel <PHONE_NUMBER_1>)", "nah"),
+    ("hey hey (my iban is <IBAN_CODE_1>)", "hey hey"),
+    ("acct <ACCOUNT_NUMBER_1> sort code <SORT_CODE_1> - yes please", "yes please"),
+    # a full stop after a placeholder ends a sentence, even before a lower-case word
+    ("card <CREDIT_CARD_1>. nah", "nah"),
+    ("<PERSON_1> here and tel <PHONE_NUMBER_1>. no thanks bye", "no thanks bye"),
 ])
 def test_the_clauses_with_placeholders_go_and_the_question_stays(text: str, expected: str) -> None:
     assert question_view(text) == expected
@@ -35,6 +42,8 @@ def test_the_clauses_with_placeholders_go_and_the_question_stays(text: str, expe
     "send 50 to <PERSON_1>",  # the question holds the placeholder: nothing is left without it
     "I want to pay <PERSON_1>, 20 pounds",  # too little is left to be a question of its own
     "<PERSON_1> needs 200 from me for the holiday, send it please",
+    "send it to <PERSON_1>, thanks",  # what went said more than what an identifier is
+    "nah (you can ring me on <PHONE_NUMBER_1>)",
     "",
 ])
 def test_no_view_when_there_is_no_clause_to_cut_or_too_little_left(text: str) -> None:
