@@ -69,9 +69,13 @@ run: setup
 shell: setup
 	$(FINBOT) shell
 
+# deptry: every package that bot/ and actions/ import is declared in pyproject.toml's dependencies
+# (none only in the dev extra); tests/, bench/ and scripts/ may import the dev extra as well.
 lint: setup
 	$(BIN)/ruff check bot actions tests bench scripts
 	$(BIN)/mypy bot actions
+	$(BIN)/deptry bot actions
+	$(BIN)/deptry tests bench scripts --ignore DEP002,DEP004
 
 validate: setup
 	$(FINBOT) validate
