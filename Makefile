@@ -7,9 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 FINBOT := $(BIN)/finbot
-# requirements.lock is the resolved set; requirements-nodeps.lock holds packages installed
-# without their declared dependencies (pyproject.toml's [tool.finbot] no-deps says why).
-LOCKS := requirements.lock requirements-nodeps.lock
+# Written by `make lock` (scripts/lock.py), one resolved set split in two: requirements.lock is the
+# runtime (all that `pip install .` needs; the image installs only it and requirements-nodeps.lock),
+# requirements-dev.lock what the dev extra adds. The -nodeps locks hold packages installed without
+# their declared dependencies (pyproject.toml's [tool.finbot] no-deps and no-deps-dev say why).
+LOCKS := requirements.lock requirements-dev.lock requirements-nodeps.lock requirements-dev-nodeps.lock
 # Re-created from scratch only when the pins change, so it holds exactly the locks.
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
@@ -27,7 +29,7 @@ help:
 	@echo "make run            set up, train the model if its inputs changed, start the assistant"
 	@echo "make test           set up, lint, validate the training data, run the whole test suite"
 	@echo "make test-services  tests against PostgreSQL, Redis and RabbitMQ"
-	@echo "make lock           re-resolve the pins in requirements.lock and requirements-nodeps.lock"
+	@echo "make lock           re-resolve pyproject.toml into the requirements*.lock files (UPGRADE='NAME ...' lets those move)"
 
 # The web widget's front-end packages (widget/package-lock.json), served by the Rasa server.
 WIDGET_STAMP := widget/node_modules/.installed-$(shell cat widget/package.json widget/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
@@ -48,13 +50,13 @@ $(STAMP): $(LOCKS) pyproject.toml scripts/find-python310.sh
 	"$$PY310" -m venv $(VENV)
 	@echo "setup 1/4: pip 24.3.1"
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.3.1"
-	@echo "setup 2/4: $$(grep -c '==' requirements.lock) pinned packages from requirements.lock (several minutes on a fresh machine)"
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@echo "setup 2/4: $$(cat requirements.lock requirements-dev.lock | grep -c '==') pinned packages from requirements.lock and requirements-dev.lock (several minutes on a fresh machine)"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock -r requirements-dev.lock
 	@echo "setup 3/4: finbot itself (editable), then pip check"
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
-	@echo "setup 4/4: $$(grep -c '==' requirements-nodeps.lock) packages without their dependencies (requirements-nodeps.lock)"
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-nodeps.lock
+	@echo "setup 4/4: $$(cat requirements-nodeps.lock requirements-dev-nodeps.lock | grep -c '==') packages without their dependencies (requirements-nodeps.lock, requirements-dev-nodeps.lock)"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-nodeps.lock -r requirements-dev-nodeps.lock
 	@echo "setup done: $(VENV)"
 	touch $@
 
@@ -67,9 +69,13 @@ run: setup
 shell: setup
 	$(FINBOT) shell
 
+# deptry: every package that bot/ and actions/ import is declared in pyproject.toml's dependencies
+# (none only in the dev extra); tests/, bench/ and scripts/ may import the dev extra as well.
 lint: setup
 	$(BIN)/ruff check bot actions tests bench scripts
 	$(BIN)/mypy bot actions
+	$(BIN)/deptry bot actions
+	$(BIN)/deptry tests bench scripts --ignore DEP002,DEP004
 
 validate: setup
 	$(FINBOT) validate
@@ -91,8 +97,11 @@ bench: setup
 	$(PY) -m bench.e2e
 	$(PY) -m bench.load; status=$$?; $(PY) -m bench.report && exit $$status
 
-lock: setup
-	$(PY) scripts/lock.py
+# Needs no environment, only a Python 3.10: pyproject.toml may have changed since .venv was made
+# (then setup's `pip check` would fail). The current pins hold unless pyproject.toml pins another
+# version, or UPGRADE names the package: make lock UPGRADE="thinc blis".
+lock:
+	@set -e; PY310=$$(scripts/find-python310.sh); "$$PY310" scripts/lock.py $(addprefix --upgrade=,$(UPGRADE))
 
 clean:
 	rm -rf $(VENV) widget/node_modules models var .pytest_cache .mypy_cache .ruff_cache
