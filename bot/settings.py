@@ -24,7 +24,7 @@ OFFLINE_ENV: Dict[str, str] = {
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
 }
 
-# Thread pools of a serving Rasa process (TensorFlow for TED and the sentence encoder, OpenBLAS and OpenMP
+# Thread pools of a serving Rasa process (TensorFlow for the sentence encoder, OpenBLAS and OpenMP
 # for the intent model), unless the operator sets them. A message's matrices are small: a second thread
 # per operation saves it nothing, and idle pool threads spin, taking the other core from every other
 # conversation. Several Rasa processes, not threads, are how a machine's cores serve more customers.
