@@ -90,11 +90,13 @@ test: setup lint validate browser
 test-services: setup
 	$(PY) -m pytest -m services $(PYTEST_ARGS)
 
-# Redaction engine, end to end (redaction on and off), load, then docs/benchmarks.md from bench/results/.
+# Redaction engine, end to end (redaction on and off), processor time per message with the stock rasa init bot
+# beside ours, load, then docs/benchmarks.md from bench/results/.
 # The report is written even when the load test finds the store incomplete; make still fails then.
 bench: setup
 	$(PY) -m bench.redaction
 	$(PY) -m bench.e2e
+	$(PY) -m bench.cpu --profile --stock
 	$(PY) -m bench.load; status=$$?; $(PY) -m bench.report && exit $$status
 
 # Needs no environment, only a Python 3.10: pyproject.toml may have changed since .venv was made

@@ -231,7 +231,7 @@ def where_section(result: Optional[Dict[str, Any]]) -> List[str]:
 
 
 def cpu_section(result: Optional[Dict[str, Any]]) -> List[str]:
-    """The diagnostic (not part of ``make bench``): processor time per message, by process and by place."""
+    """Processor time per message, by process and by place, and the stock bot beside ours (``make bench``)."""
     if result is None:
         return []
     timed = result["timed"]
@@ -306,9 +306,9 @@ def render(results: Dict[str, Dict[str, Any]], plot: Optional[str]) -> str:
     lines = [
         "# Benchmarks", "",
         f"Written by `.venv/bin/python -m bench.report` on {now()} from `bench/results/*.json`; "
-        "do not edit by hand. `make bench` measures everything again and rewrites this page "
-        "(redaction, end to end, load, then this report). Every figure below was measured in one run of its "
-        "benchmark, with its baseline measured in the same run.", "",
+        "do not edit by hand. `make bench` measures everything again and rewrites this page (redaction, end to "
+        "end, processor time with the stock bot beside ours, load, then this report). Every figure below was "
+        "measured in one run of its benchmark, with its baseline measured in the same run.", "",
         "The machine is shared with other work: the load average when each benchmark started is shown, and "
         "figures measured under load are slower than on an idle machine.", "",
     ]
