@@ -20,7 +20,9 @@ Left on the system clock on purpose (tests/test_clock.py keeps the list):
 durations measured for metrics and logs, the time limit of detection in a
 worker thread (it bounds real work), readiness waits for a child process,
 the deadline sent to the action server (the other process compares it with
-its own system clock), and token expiry (PyJWT reads the system clock).
+its own system clock), and token expiry (PyJWT reads the system clock). The
+bank's and the advice forms' calendars (actions/) are days, not seconds: they
+take a callable that returns today's date or time, the calendar by default.
 """
 
 from __future__ import annotations
