@@ -28,11 +28,12 @@ take a callable that returns today's date or time, the calendar by default.
 from __future__ import annotations
 
 import time
-from typing import List, Protocol
+from typing import TYPE_CHECKING, List, Protocol, runtime_checkable
 
 __all__ = ["SYSTEM_CLOCK", "Clock", "FakeClock", "SystemClock"]
 
 
+@runtime_checkable
 class Clock(Protocol):
     """Where code that decides by time reads it."""
 
@@ -99,3 +100,7 @@ class FakeClock:
 
     def __repr__(self) -> str:
         return f"FakeClock(now={self._now}, monotonic={self._monotonic})"
+
+
+if TYPE_CHECKING:
+    _FAKE_IS_A_CLOCK: Clock = FakeClock()  # mypy holds the fake to the protocol too
