@@ -32,12 +32,12 @@ import logging
 import os
 import secrets
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional, Protocol, Tuple
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy.keys import KEY_FILE, key_id, load_key_ring
 from bot.redis_settings import RedisSettings
 from bot.stores.scrub import EventScrubber
@@ -51,9 +51,6 @@ NOT_SCRUBBED = "-"
 FRESHNESS_SECONDS = 60.0
 NONCE_BYTES = 16
 MAX_HEADER_CHARS = 512
-
-Clock = Callable[[], float]
-
 
 class CallRefused(Exception):
     """An action call without a valid seal: ``reason`` says why, in words safe to log (never a value)."""
@@ -90,7 +87,7 @@ def _mac(key: bytes, stamp: str, nonce: str, policy: str, body: bytes) -> str:
 class CallSigner:
     """The Rasa server's side: a fresh seal for each body."""
 
-    def __init__(self, key: bytes, clock: Clock = time.time, nonce: Callable[[], str] | None = None) -> None:
+    def __init__(self, key: bytes, clock: Clock = SYSTEM_CLOCK, nonce: Callable[[], str] | None = None) -> None:
         self._key = key
         self._id = key_id(key)
         self._clock = clock
@@ -99,7 +96,7 @@ class CallSigner:
     def __call__(self, body: bytes, scrubbed_under: Optional[str] = None) -> str:
         """The ``X-Finbot-Seal`` value for ``body``; ``scrubbed_under`` is the policy fingerprint it was
         scrubbed under (None: not scrubbed)."""
-        stamp, nonce = f"{self._clock():.3f}", self._nonce()
+        stamp, nonce = f"{self._clock.now():.3f}", self._nonce()
         policy = scrubbed_under or NOT_SCRUBBED
         mac = _mac(self._key, stamp, nonce, policy, body)
         return f"{SEAL_VERSION};k={self._id};t={stamp};n={nonce};p={policy};s={mac}"
@@ -113,13 +110,13 @@ class ReplayCache(Protocol):
 class MemoryReplayCache:
     """Nonces seen by this process, each forgotten once its seal could no longer be fresh."""
 
-    def __init__(self, clock: Clock = time.time) -> None:
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
         self._clock = clock
         self._seen: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
     def first_use(self, nonce: str, ttl_seconds: float) -> bool:
-        now = self._clock()
+        now = self._clock.now()
         with self._lock:
             while self._seen:
                 oldest, expiry = next(iter(self._seen.items()))
@@ -179,7 +176,7 @@ class CallVerifier:
     """The action server's side: accepts a body whose seal is valid, fresh and new; CallRefused else."""
 
     def __init__(
-        self, keys: Mapping[str, bytes] | bytes, replays: Optional[ReplayCache] = None, clock: Clock = time.time,
+        self, keys: Mapping[str, bytes] | bytes, replays: Optional[ReplayCache] = None, clock: Clock = SYSTEM_CLOCK,
         freshness_seconds: float = FRESHNESS_SECONDS,
     ) -> None:
         self._keys = {key_id(keys): keys} if isinstance(keys, bytes) else dict(keys)
@@ -203,7 +200,7 @@ class CallVerifier:
             sent = float(fields["t"])
         except ValueError:
             raise CallRefused("the seal is malformed") from None
-        if not abs(self._clock() - sent) <= self.freshness_seconds:  # also refuses nan
+        if not abs(self._clock.now() - sent) <= self.freshness_seconds:  # also refuses nan
             raise CallRefused("the seal is not fresh")
         # Valid and fresh: its nonce is remembered for as long as the seal could still be fresh.
         if not self._replays.first_use(fields["n"], 2 * self.freshness_seconds):

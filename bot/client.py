@@ -48,10 +48,9 @@ import email.utils
 import json
 import logging
 import random
-import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import timezone
 from types import TracebackType
 from typing import Any, Callable, Dict, Mapping, Optional, Type, TypeVar, Union
 
@@ -70,6 +69,7 @@ from bot.client_models import (
     parse_privacy_report,
     parse_reply,
 )
+from bot.clock import SYSTEM_CLOCK, Clock
 
 __all__ = [
     "ApiError",
@@ -173,9 +173,11 @@ class FinbotClient:
         backoff: float = 0.5,
         max_delay: float = 30.0,
         session: Optional[requests.Session] = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         """Rejects a base URL that is not http(s), a token that is neither a string nor callable,
-        and negative limits. A ``session`` passed in stays the caller's: ``close()`` leaves it open."""
+        and negative limits. A ``session`` passed in stays the caller's: ``close()`` leaves it open.
+        The waits between attempts, and a ``Retry-After`` date, are on ``clock`` (bot.clock)."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError("base_url must start with http:// or https://")
         if not (isinstance(token, str) or callable(token)):
@@ -196,6 +198,7 @@ class FinbotClient:
         self._token = token
         self._owns_session = session is None
         self._session = session if session is not None else requests.Session()
+        self._clock = clock
 
     def __repr__(self) -> str:
         return f"FinbotClient({self.base_url!r})"  # never the token
@@ -265,7 +268,7 @@ class FinbotClient:
                 "%s %s: %s (attempt %d of %d); retrying in %.2f s",
                 method, path, outcome.reason, attempt, attempts, delay,
             )
-            time.sleep(delay)
+            self._clock.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _attempt(
@@ -296,7 +299,8 @@ class FinbotClient:
                 return _decode(where, response)
             error = _api_error(response)
             if isinstance(error, ServerError) or status == 429 or (status == 409 and idempotency_key):
-                retry_after = _retry_after(response.headers.get("Retry-After")) if status in WAIT_STATUSES else None
+                retry_after = (_retry_after(response.headers.get("Retry-After"), self._clock.now())
+                               if status in WAIT_STATUSES else None)
                 return _Retry(f"server answered {status}", error, retry_after)
             raise error
 
@@ -344,8 +348,9 @@ def _api_error(response: requests.Response) -> ApiError:
     return _ERRORS_BY_STATUS.get(status, ApiError)(status, message)
 
 
-def _retry_after(value: Optional[str]) -> Optional[float]:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date), or None if unreadable."""
+def _retry_after(value: Optional[str], now: float) -> Optional[float]:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date, from ``now``, Unix time),
+    or None if unreadable."""
     if not value:
         return None
     value = value.strip()
@@ -357,7 +362,7 @@ def _retry_after(value: Optional[str]) -> Optional[float]:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return max(0.0, when.timestamp() - now)
 
 
 def _parsed(where: str, parse: Callable[[Any], T], payload: Any) -> T:

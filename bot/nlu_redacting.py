@@ -16,7 +16,6 @@ from raw text.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,6 +28,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy import PrivacyError, Redactor
 from bot.privacy.engine import CONTINUATION_SECONDS
 
@@ -49,8 +49,9 @@ def previous_message(tracker: DialogueStateTracker, now: float) -> Optional[str]
 class RedactingPreprocessor(GraphComponent):
     """Replaces identifiers in the message text by placeholders (training data is left as it is)."""
 
-    def __init__(self, redactor: Optional[Redactor] = None) -> None:
+    def __init__(self, redactor: Optional[Redactor] = None, clock: Clock = SYSTEM_CLOCK) -> None:
         self._redactor = redactor
+        self._clock = clock  # now(): compared with the events' timestamps
 
     @classmethod
     def create(
@@ -82,7 +83,7 @@ class RedactingPreprocessor(GraphComponent):
 
             ensure_installed(running_agent())
         conversation = tracker.sender_id if tracker is not None else SCOPE
-        before = previous_message(tracker, time.time()) if tracker is not None else None
+        before = previous_message(tracker, self._clock.now()) if tracker is not None else None
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -30,12 +29,12 @@ import sqlalchemy as sa
 from rasa.core.brokers.sql import SQLEventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy.policy import Policy
 from bot.privacy.vault import Vault
 
 logger = logging.getLogger(__name__)
 
-Clock = Callable[[], float]
 BROKER_BATCH = 1000
 
 
@@ -104,10 +103,10 @@ def _timestamp(data: Optional[str]) -> float:
 
 def purge(
     policy: Policy, vault: Optional[Vault] = None, tracker_store: Any = None, broker: Any = None,
-    clock: Clock = time.time,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> PurgeReport:
     """Delete what the policy's retention says is past its time (see the module docstring)."""
-    now = clock()
+    now = clock.now()
     purged = vault.purge(policy.reveals_retention_seconds) if vault is not None else None
     before = now - policy.events_retention_seconds
     report = PurgeReport(
@@ -161,7 +160,7 @@ def _unwrapped(config: Any) -> Any:
     return inner if isinstance(inner, dict) else {"type": config.type, "url": config.url, **kwargs}
 
 
-def purge_configured(endpoints_file: Any, var_dir: Any, clock: Clock = time.time) -> PurgeReport:
+def purge_configured(endpoints_file: Any, var_dir: Any, clock: Clock = SYSTEM_CLOCK) -> PurgeReport:
     """``purge`` on what an endpoints file names (what ``finbot purge`` and the CronJob run): the SQL tracker
     store and SQL event broker there (``var/...`` SQLite paths under ``var_dir``), and the project's vault."""
     from pathlib import Path

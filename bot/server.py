@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.settings import Project, process_env
 
 READY_TIMEOUT_SECONDS = 240.0
@@ -93,6 +94,7 @@ class Servers:
     processes: List[subprocess.Popen] = field(default_factory=list)
     restart_limit: int = RESTART_LIMIT
     restart_window_seconds: float = RESTART_WINDOW_SECONDS
+    clock: Clock = SYSTEM_CLOCK  # times the restart window (the waits for the processes are real: they run)
     # Each server's environment, to restart it as it was started ("actions", "rasa": the order of processes).
     _environments: List[Dict[str, str]] = field(default_factory=list, init=False, repr=False)
 
@@ -193,7 +195,7 @@ class Servers:
                 if process.poll() is None:
                     continue
                 name, url = self._server(index)
-                now = time.monotonic()
+                now = self.clock.monotonic()
                 recent = [at for at in stops.get(index, []) if now - at < self.restart_window_seconds] + [now]
                 stops[index] = recent
                 if len(recent) > self.restart_limit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import pytest
 from hypothesis import given
@@ -24,6 +24,7 @@ from bot.action_calls import (
     call_keys,
     key_id,
 )
+from bot.clock import FakeClock
 from bot.privacy import keys
 from bot.privacy.keys import KEY_ENV, KEY_FILE, derive_key, load_key_ring, write_key_file
 
@@ -32,51 +33,46 @@ OTHER = b"o" * 32
 BODY = b'{"next_action":"action_transfer_money","sender_id":"c1"}'
 
 
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def pair(clock: Clock) -> tuple[CallSigner, CallVerifier]:
+def pair(clock: FakeClock, verifier_clock: Optional[FakeClock] = None) -> tuple[CallSigner, CallVerifier]:
+    """A Rasa server's signer and an action server's verifier, on one clock or (two processes) on two."""
     counter = itertools.count()
-    return CallSigner(KEY, clock, nonce=lambda: f"nonce{next(counter)}"), CallVerifier(KEY, clock=clock)
+    return (CallSigner(KEY, clock, nonce=lambda: f"nonce{next(counter)}"),
+            CallVerifier(KEY, clock=verifier_clock or clock))
 
 
 def test_a_fresh_seal_passes_once_and_says_what_the_sender_scrubbed_under() -> None:
-    clock = Clock()
+    clock = FakeClock()
     sign, verifier = pair(clock)
     assert verifier.verify(BODY, sign(BODY, "abc123")) == Verdict("abc123")
     assert verifier.verify(BODY, sign(BODY)) == Verdict(None)
 
 
 def test_a_replayed_seal_is_refused_even_within_the_window() -> None:
-    clock = Clock()
+    clock = FakeClock()
     sign, verifier = pair(clock)
     mark = sign(BODY)
     verifier.verify(BODY, mark)
-    clock.now += 1
+    clock.advance(1)
     with pytest.raises(CallRefused, match="used before"):
         verifier.verify(BODY, mark)
 
 
 @pytest.mark.parametrize("skew", [FRESHNESS_SECONDS + 0.5, -(FRESHNESS_SECONDS + 0.5), 10 * 365 * 86400])
 def test_a_stale_or_future_seal_is_refused(skew: float) -> None:
-    clock = Clock()
-    sign, verifier = pair(clock)
+    # The action server's clock reads ``skew`` seconds past the Rasa server's (negative: the seal is from its
+    # future).
+    signer_clock = FakeClock()
+    sign, verifier = pair(signer_clock, FakeClock(signer_clock.now() + skew))
     mark = sign(BODY)
-    clock.now += skew
     with pytest.raises(CallRefused, match="not fresh"):
         verifier.verify(BODY, mark)
 
 
 def test_a_seal_at_the_edge_of_the_window_passes() -> None:
-    clock = Clock()
+    clock = FakeClock()
     sign, verifier = pair(clock)
     mark = sign(BODY)
-    clock.now += FRESHNESS_SECONDS - 0.01
+    clock.advance(FRESHNESS_SECONDS - 0.01)
     assert verifier.verify(BODY, mark) == Verdict(None)
 
 
@@ -89,7 +85,7 @@ def field(mark: str, name: str, value: str) -> str:
     "no seal", "empty", "unknown version", "field missing", "field twice", "not ascii", "huge", "nan time",
 ])
 def test_a_forged_or_altered_seal_is_refused(forge: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     sign, verifier = pair(clock)
     mark = sign(BODY)
     other_sign = CallSigner(OTHER, clock)
@@ -97,7 +93,7 @@ def test_a_forged_or_altered_seal_is_refused(forge: str) -> None:
         "another body": (BODY.replace(b"c1", b"c2"), mark),
         "another key": (BODY, other_sign(BODY)),
         "other key id": (BODY, field(other_sign(BODY), "k", key_id(KEY))),
-        "timestamp moved": (BODY, field(mark, "t", f"{clock.now + 5:.3f}")),
+        "timestamp moved": (BODY, field(mark, "t", f"{clock.now() + 5:.3f}")),
         "nonce changed": (BODY, field(mark, "n", "nonce99")),
         "policy claimed": (BODY, field(mark, "p", "abc123")),
         "no seal": (BODY, None),
@@ -122,7 +118,7 @@ def test_no_header_text_is_accepted_or_raises_anything_but_a_refusal(header: str
 
 
 def test_a_verifier_holding_an_old_and_a_new_key_accepts_both() -> None:
-    clock = Clock()
+    clock = FakeClock()
     verifier = CallVerifier({key_id(KEY): KEY, key_id(OTHER): OTHER}, clock=clock)
     assert verifier.verify(BODY, CallSigner(KEY, clock)(BODY)) == Verdict(None)
     assert verifier.verify(BODY, CallSigner(OTHER, clock)(BODY)) == Verdict(None)
@@ -133,7 +129,7 @@ def test_after_a_rotation_seals_under_the_old_and_the_new_key_both_pass(
 ) -> None:
     monkeypatch.delenv(KEY_ENV, raising=False)
     var = tmp_path / "var"
-    clock = Clock()
+    clock = FakeClock()
     old_server = CallSigner(call_key(var), clock)  # a Rasa server started before the rotation
     (old,) = load_key_ring(var / KEY_FILE).masters
     write_key_file(var / KEY_FILE, (b"n" * 32, old))  # finbot keys rotate
@@ -154,12 +150,12 @@ def field_of(mark: str, name: str) -> str:
 
 
 def test_the_memory_cache_forgets_a_nonce_only_after_its_time_to_live() -> None:
-    clock = Clock()
+    clock = FakeClock()
     cache = MemoryReplayCache(clock)
     assert cache.first_use("a", 10) and not cache.first_use("a", 10)
-    clock.now += 9.9
+    clock.advance(9.9)
     assert not cache.first_use("a", 10)
-    clock.now += 0.2
+    clock.advance(0.2)
     assert cache.first_use("a", 10)
     assert len(cache._seen) == 1  # what expired was dropped
 

@@ -18,6 +18,7 @@ import pytest
 
 from bot.action_calls import SEAL_HEADER, CallSigner, call_key
 from bot.action_server import MAX_BODY_BYTES, inflate
+from bot.clock import FakeClock
 from bot.privacy.policy import Action, EntityRule, Policy
 from tests.support.servers import ROOT, free_port
 
@@ -181,7 +182,7 @@ def test_a_call_without_a_valid_seal_is_refused_and_nothing_runs(action_server: 
     url, tmp = action_server
     body = call("action_echo", f"my card is {CARD}")
     before = ran(tmp)
-    stale = CallSigner(call_key(tmp / "var"), clock=lambda: time.time() - 3600)
+    stale = CallSigner(call_key(tmp / "var"), clock=FakeClock(time.time() - 3600))  # the server is on the system's
     if forged == "replayed":
         mark = seal_for(url, body)
         assert post(url, body, {SEAL_HEADER: mark}, sealed=False)[0] == 200

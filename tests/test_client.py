@@ -7,7 +7,7 @@ import logging
 import re
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Dict, Iterator, List, Type
 
@@ -28,6 +28,7 @@ from bot.client import (
     ServerError,
     TransportError,
 )
+from bot.clock import FakeClock
 from tests.support.fake_app import ERASED, REPLY, Answer, FakeAppServer
 from tests.support.servers import free_port
 
@@ -131,30 +132,31 @@ def test_a_server_slower_than_the_timeout_is_a_transport_error_after_the_retries
 
 
 def test_a_refused_connection_is_a_transport_error_after_the_retries() -> None:
-    started = time.monotonic()
-    with FinbotClient(f"http://127.0.0.1:{free_port()}", TOKEN, retries=2, backoff=0.05) as client:
+    clock = FakeClock()
+    with FinbotClient(f"http://127.0.0.1:{free_port()}", TOKEN, retries=2, backoff=0.05, clock=clock) as client:
         with pytest.raises(TransportError, match="3 attempts"):
             client.erase()
     # Two waits of 0.05 and 0.1 s (+ at most a quarter of jitter), nothing more.
-    assert 0.15 <= time.monotonic() - started < 1.5
+    assert len(clock.slept) == 2, clock.slept
+    assert 0.05 <= clock.slept[0] <= 0.0625 and 0.1 <= clock.slept[1] <= 0.125, clock.slept
 
 
 def test_retry_after_on_a_503_is_honoured(server: FakeAppServer) -> None:
     server.script(error(503, **{"Retry-After": "1"}), Answer(200, ERASED))
-    started = time.monotonic()
-    with FinbotClient(server.url, TOKEN, **FAST) as client:
+    clock = FakeClock()
+    with FinbotClient(server.url, TOKEN, clock=clock, **FAST) as client:
         assert client.erase() == Erasure("customer-42", True)
-    assert 0.95 <= time.monotonic() - started < 2.0
+    assert clock.slept == [1.0] and len(server.received) == 2
 
 
 @pytest.mark.parametrize("status", [409, 429])
 def test_still_in_progress_and_too_many_messages_are_retried_after_their_wait(server: FakeAppServer,
                                                                               status: int) -> None:
     server.script(error(status, **{"Retry-After": "1"}), Answer(200, REPLY))
-    started = time.monotonic()
-    with FinbotClient(server.url, TOKEN, **FAST) as client:
+    clock = FakeClock()
+    with FinbotClient(server.url, TOKEN, clock=clock, **FAST) as client:
         client.send("hello")
-    assert 0.95 <= time.monotonic() - started < 2.0
+    assert clock.slept == [1.0]
     keys = [request.headers.get("idempotency-key") for request in server.received]
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0]  # the same message, not a second one
 
@@ -167,29 +169,31 @@ def test_a_409_without_an_idempotency_key_is_not_retried(server: FakeAppServer) 
 
 
 def test_retry_after_as_an_http_date_is_honoured(server: FakeAppServer) -> None:
-    when = datetime.now(timezone.utc) + timedelta(seconds=2)
+    clock = FakeClock()  # on a whole second, as an HTTP date is
+    when = datetime.fromtimestamp(clock.now() + 2, timezone.utc)
     server.script(error(503, **{"Retry-After": format_datetime(when, usegmt=True)}), Answer(200, ERASED))
-    started = time.monotonic()
-    with FinbotClient(server.url, TOKEN, **FAST) as client:
+    with FinbotClient(server.url, TOKEN, clock=clock, **FAST) as client:
         client.erase()
-    assert 0.9 <= time.monotonic() - started < 3.0  # the date has whole seconds: 1 to 2 s from now
+    assert clock.slept == [2.0] and len(server.received) == 2
 
 
 def test_retry_after_is_capped_by_max_delay(server: FakeAppServer) -> None:
     server.script(error(503, **{"Retry-After": "4"}), Answer(200, ERASED))
-    started = time.monotonic()
-    with FinbotClient(server.url, TOKEN, max_delay=0.3, **FAST) as client:
+    clock = FakeClock()
+    with FinbotClient(server.url, TOKEN, max_delay=0.3, clock=clock, **FAST) as client:
         client.erase()
-    assert 0.3 <= time.monotonic() - started < 1.5
+    assert clock.slept == [0.3] and len(server.received) == 2
 
 
 @pytest.mark.parametrize("status, header", [(500, "30"), (503, "soon"), (503, "-5")])
 def test_retry_after_is_ignored_when_not_a_503_or_unreadable(server: FakeAppServer, status: int, header: str) -> None:
     server.script(error(status, **{"Retry-After": header}), Answer(200, ERASED))
-    started = time.monotonic()
-    with FinbotClient(server.url, TOKEN, **FAST) as client:
+    clock = FakeClock()
+    with FinbotClient(server.url, TOKEN, clock=clock, **FAST) as client:
         client.erase()
-    assert time.monotonic() - started < 0.8 and len(server.received) == 2
+    # The backoff (0.01 s and at most a quarter more), not the header's wait.
+    assert len(clock.slept) == 1 and 0.01 <= clock.slept[0] <= 0.0125, clock.slept
+    assert len(server.received) == 2
 
 
 def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
@@ -315,8 +319,11 @@ def test_all_names_exactly_the_public_surface() -> None:
     assert models and models <= exported  # every answer type is importable from bot.client
 
 
-@pytest.mark.parametrize("value, expected", [("2", 2.0), ("²", None), ("-1", None), ("soon", None), ("", None)])
-def test_an_odd_retry_after_value_is_ignored_not_raised(value: str, expected: object) -> None:
+@pytest.mark.parametrize("value, expected", [
+    ("2", 2.0), ("²", None), ("-1", None), ("soon", None), ("", None),
+    ("Sun, 06 Nov 1994 08:49:47 GMT", 10.0), ("Sun, 06 Nov 1994 08:49:27 GMT", 0.0),  # a date: from now, or past
+])
+def test_a_retry_after_value_is_read_and_an_odd_one_ignored_not_raised(value: str, expected: object) -> None:
     from bot.client import _retry_after
 
-    assert _retry_after(value) == expected
+    assert _retry_after(value, now=784_111_777.0) == expected  # now: Sun, 06 Nov 1994 08:49:37 GMT

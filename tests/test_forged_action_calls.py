@@ -22,6 +22,7 @@ import pytest
 
 from actions.signed_in import SIGN_IN
 from bot.action_calls import SEAL_HEADER, CallSigner, call_key
+from bot.clock import FakeClock
 from tests.support.servers import ROOT, free_port
 
 pytestmark = pytest.mark.servers
@@ -100,7 +101,7 @@ def test_forged_calls_run_nothing_and_a_sealed_one_runs(bank_actions: Tuple[str,
     transfer = call("action_transfer_money", TRANSFER)
     replayed = signer(transfer)
     other_deployment = CallSigner(b"\x07" * 32)
-    stale = CallSigner(call_key(var), clock=lambda: time.time() - 600)
+    stale = CallSigner(call_key(var), clock=FakeClock(time.time() - 600))  # the server is on the system clock
     forgeries = {
         "unsealed": (transfer, None),
         "tampered body": (transfer.replace(b'"transfer_amount": 100', b'"transfer_amount": 900'), replayed),

@@ -13,20 +13,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
+from bot.clock import FakeClock
 from bot.privacy.keys import KEY_ENV, KEY_FILE, RELOAD_CHECK_SECONDS, derive_key, key_id, load_key_ring
 from bot.privacy.vault import Vault
 
 ROOT = Path(__file__).resolve().parent.parent
 CARD = "4111111111111111"
 IBAN = "GB82WEST12345698765432"
-
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -56,7 +49,7 @@ def secrets_in(output: str, var: Path, *masters: bytes) -> List[str]:
 
 
 def test_rotate_and_retire_in_file_mode_while_a_server_runs(var: Path) -> None:
-    clock = Clock()
+    clock = FakeClock()
     server = Vault.for_project(var, clock=clock)  # running before and through the rotation
     server.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     server.store("c2", "<IBAN_CODE_1>", "IBAN_CODE", IBAN)
@@ -75,7 +68,7 @@ def test_rotate_and_retire_in_file_mode_while_a_server_runs(var: Path) -> None:
     assert f"  2 from key {vault_id(old)}" in rotated.output
     assert key_ids_in_rows(var) == [vault_id(new)] * 2
 
-    clock.now += RELOAD_CHECK_SECONDS  # the running server has looked at the key file again
+    clock.advance(RELOAD_CHECK_SECONDS)  # the running server has looked at the key file again
     server.store("c3", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     assert key_ids_in_rows(var) == [vault_id(new)] * 3
     assert server.reveal("c2", "<IBAN_CODE_1>", "check") == IBAN

@@ -17,6 +17,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.clock import FakeClock
 from bot.privacy.keys import derive_key, generate_key, load_master_key
 from bot.privacy.policy import Policy
 from bot.privacy.vault import Purged, Vault
@@ -26,34 +27,26 @@ DAY = 86400.0
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def rows(db: Path, sql: str) -> List[tuple]:
     with sqlite3.connect(db) as connection:
         return list(connection.execute(sql))
 
 
 def test_an_expired_value_and_an_old_reveal_record_are_deleted_not_only_unreadable(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock()
     vault = Vault(f"sqlite:///{tmp_path / 'vault.db'}", b"k" * 32, ttl_seconds=DAY, clock=clock)
     vault.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", "GB82WEST12345698765432")
     vault.reveal("c1", "<IBAN_CODE_1>", "transfer to new payee")
-    clock.now += DAY / 2
+    clock.advance(DAY / 2)
     vault.store("c2", "<IBAN_CODE_1>", "IBAN_CODE", "DE89370400440532013000")
     assert vault.purge(reveals_retention_seconds=10 * DAY) == Purged(0, 0)  # nothing is past its time yet
-    clock.now += DAY / 2 + 1  # c1's value is past its day, c2's is not
+    clock.advance(DAY / 2 + 1)  # c1's value is past its day, c2's is not
     assert vault.reveal("c1", "<IBAN_CODE_1>", "late") is None  # unreadable already; now gone as well
     purged = vault.purge(reveals_retention_seconds=10 * DAY)
     assert (purged.values, purged.reveals) == (1, 0)
     assert rows(tmp_path / "vault.db", "SELECT conversation FROM vault_values") == [("c2",)]
     assert len(rows(tmp_path / "vault.db", "SELECT sealed FROM vault_values")) == 1
-    clock.now += 10 * DAY  # the reveal record is past its retention
+    clock.advance(10 * DAY)  # the reveal record is past its retention
     purged = vault.purge(reveals_retention_seconds=10 * DAY)
     assert (purged.values, purged.reveals) == (1, 1)
     assert rows(tmp_path / "vault.db", "SELECT * FROM vault_values") == []
@@ -98,16 +91,16 @@ def test_events_older_than_the_retention_leave_the_sql_broker(tmp_path: Path) ->
 
 
 def test_purge_applies_the_policys_retention_at_the_clocks_time(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock()
     policy = Policy.from_dict({"entities": {"IBAN_CODE": {"action": "vault"}},
                                "vault": {"ttl_seconds": 3600},
                                "retention": {"events_seconds": 7 * 86400, "reveals_seconds": 30 * 86400}})
     vault = Vault(f"sqlite:///{tmp_path / 'vault.db'}", b"k" * 32, ttl_seconds=3600, clock=clock)
     vault.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", "GB82WEST12345698765432")
     store = tracker_store(tmp_path)
-    saved(store, "c1", [clock.now])
+    saved(store, "c1", [clock.now()])
     assert purge(policy, vault, store, None, clock) == PurgeReport()
-    clock.now += 8 * DAY
+    clock.advance(8 * DAY)
     assert purge(policy, vault, store, None, clock) == PurgeReport(vault_values=1, tracker_events=2)
     assert rows(tmp_path / "tracker.db", "SELECT * FROM events") == []
 
@@ -154,7 +147,7 @@ def test_finbot_purge_deletes_what_is_past_its_time_in_the_projects_databases(
     monkeypatch.delenv("FINBOT_PRIVACY_POLICY", raising=False)
     key = derive_key(load_master_key(), "vault")  # the project's vault key, from $FINBOT_VAULT_KEY
     var.mkdir()
-    long_ago = Clock(time.time() - 2 * DAY)  # stored two days ago: past the policy's one-day time to live
+    long_ago = FakeClock(time.time() - 2 * DAY)  # stored two days ago: past the policy's one-day time to live
     vault = Vault(f"sqlite:///{var / 'vault.db'}", key, ttl_seconds=DAY, clock=long_ago)
     vault.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", "GB82WEST12345698765432")
     vault.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import List
+from typing import Any, List
 
 import pytest
 import yaml
@@ -98,22 +98,34 @@ def test_a_failed_training_says_so_in_a_line_after_rasas_error_without_a_traceba
 
 def test_two_trainings_at_once_take_turns_and_no_server_sees_half_a_model(project: Project,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
     import threading
-    import time
 
     from bot import training
 
     runs: List[Path] = []
     seen_while_writing: List[bool] = []
+    both_at_the_lock = threading.Event()
+    at_the_lock: List[str] = []  # the threads that asked for the lock
+    came_while_training: List[bool] = []
+    real_flock = fcntl.flock
+
+    def flock(file: Any, operation: int) -> None:
+        if operation & fcntl.LOCK_EX:
+            at_the_lock.append(threading.current_thread().name)
+            if len(at_the_lock) == 2:
+                both_at_the_lock.set()
+        real_flock(file, operation)
 
     def fake_rasa_train(project: Project, target: Path, folder: Path) -> None:
         runs.append(folder)
         with open(folder / target.name, "wb") as model:
             model.write(b"half")
-            time.sleep(0.5)
+            came_while_training.append(both_at_the_lock.wait(timeout=10))  # the other one waits for the lock
             seen_while_writing.append(target.exists())  # a server looking now must not find it
             model.write(b" and the rest")
 
+    monkeypatch.setattr(training.fcntl, "flock", flock)
     monkeypatch.setattr(training, "_run_rasa_train", fake_rasa_train)
     stale = project.models / f"{training.MODEL_PREFIX}0000000000000000.tar.gz"
     stale.parent.mkdir(parents=True)
@@ -124,6 +136,7 @@ def test_two_trainings_at_once_take_turns_and_no_server_sees_half_a_model(projec
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert len(set(at_the_lock)) == 2 and came_while_training == [True]
     assert len(runs) == 1 and seen_while_writing == [False]
     assert results == [model_path(project)] * 2 and model_path(project).read_bytes() == b"half and the rest"
     assert not stale.exists()

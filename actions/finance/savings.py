@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import List, Optional
+from typing import List
 
 import numpy as np
 import numpy_financial as npf
@@ -133,11 +133,12 @@ def deposit_for_goal(
     return SavingsPlan(goal, start, deposit, rate, term, balance_after(term, deposit, rate, start))
 
 
-def months_until(target_date: date, today: Optional[date] = None) -> int:
-    """Whole months from ``today`` to ``target_date`` (15 Jan -> 15 Jul is 6, -> 14 Jul is 5); at least 1."""
-    start = today or date.today()
-    months = (target_date.year - start.year) * 12 + target_date.month - start.month
-    if target_date.day < start.day:
+def months_until(target_date: date, today: date) -> int:
+    """Whole months from ``today`` to ``target_date`` (15 Jan -> 15 Jul is 6, -> 14 Jul is 5); at least 1.
+
+    ``today`` is the caller's (its clock's): a calculation never reads the calendar itself."""
+    months = (target_date.year - today.year) * 12 + target_date.month - today.month
+    if target_date.day < today.day:
         months -= 1
     if months < 1:
         raise FinanceInputError("The target date must be at least a month from now.", "target_date")

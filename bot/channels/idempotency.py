@@ -31,10 +31,11 @@ import asyncio
 import hashlib
 import hmac
 import os
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Protocol, Tuple
+
+from bot.clock import SYSTEM_CLOCK, Clock
 
 MAX_KEY_CHARS = 128
 DEFAULT_TTL_SECONDS = 600.0
@@ -106,7 +107,7 @@ class IdempotencyCache:
         self,
         ttl_seconds: float = DEFAULT_TTL_SECONDS,
         max_entries: int = DEFAULT_MAX_ENTRIES,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         if max_entries < 1 or ttl_seconds <= 0:
             raise ValueError("an idempotency cache needs a positive size and time to live")
@@ -123,7 +124,7 @@ class IdempotencyCache:
         return hmac.new(self._secret, b"\0".join(parts), hashlib.sha256).digest()
 
     def _expire(self) -> None:
-        now = self._clock()
+        now = self._clock.monotonic()
         for slot in [slot for slot, entry in self._entries.items() if now - entry.created_at > self.ttl]:
             if self._entries[slot].result is not None:  # one in progress stays until it ends
                 del self._entries[slot]
@@ -152,7 +153,8 @@ class IdempotencyCache:
             if entry.result is not None:
                 return entry.result, True
             # The first request failed (or its entry was evicted): handle this one ourselves.
-        entry = _Entry(subject=self._digest(b"subject", subject.encode()), body=fingerprint, created_at=self._clock())
+        entry = _Entry(subject=self._digest(b"subject", subject.encode()), body=fingerprint,
+                       created_at=self._clock.monotonic())
         self._entries[slot] = entry
         self._expire()  # keep the bound with the new entry counted
         try:

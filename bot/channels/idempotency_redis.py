@@ -23,6 +23,9 @@ same promises for the whole deployment:
 - if Redis cannot be asked, the request is refused with 503 and
   ``Retry-After`` (``IdempotencyUnavailable``) rather than maybe handled twice.
 
+Entries expire on Redis's own clock (``PX``); the store's ``clock`` (bot.clock)
+times only this process's wait for a pending key.
+
 Values are JSON: ``{"v": 1, "state": "pending", "body": <digest>, "owner": <random>}``
 or ``{"v": 1, "state": "done", "body": <digest>, "result": <sealed response>}``.
 Keys: ``finbot:idempotency:{<subject digest>}:<key digest>`` and, per subject,
@@ -40,7 +43,6 @@ import json
 import logging
 import os
 import secrets
-import time
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple
 
 from cryptography.exceptions import InvalidTag
@@ -58,6 +60,7 @@ from bot.channels.idempotency import (
     Produce,
     Result,
 )
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.redis_settings import RedisSettings
 
 logger = logging.getLogger(__name__)
@@ -105,7 +108,7 @@ class RedisIdempotencyStore:
         pending_seconds: float = DEFAULT_PENDING_SECONDS,
         wait_seconds: float = DEFAULT_WAIT_SECONDS,
         prefix: str = DEFAULT_PREFIX,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         if ttl_seconds <= 0 or pending_seconds <= 0 or wait_seconds < 0:
@@ -197,7 +200,7 @@ class RedisIdempotencyStore:
         """
         slot, index = self.keys(subject, key)
         fingerprint = self._digest(b"body", body)
-        deadline = self._clock() + self.wait_seconds
+        deadline = self._clock.monotonic() + self.wait_seconds
         pause = POLL_SECONDS[0]
         while True:
             pending = json.dumps({"v": 1, "state": "pending", "body": fingerprint, "owner": secrets.token_hex(16)})
@@ -217,7 +220,7 @@ class RedisIdempotencyStore:
                 logger.warning("an unreadable idempotency entry was dropped")
                 await self._ask(self._release(keys=[slot], args=[found]))
                 continue
-            if self._clock() >= deadline:
+            if self._clock.monotonic() >= deadline:
                 raise IdempotencyInProgress("a request with this Idempotency-Key is still being handled; "
                                             "retry shortly for its answer")
             await self._sleep(pause)

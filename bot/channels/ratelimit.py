@@ -37,10 +37,11 @@ import dataclasses
 import hashlib
 import math
 import os
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional, Tuple
+
+from bot.clock import SYSTEM_CLOCK, Clock
 
 DEFAULT_MAX_KEYS = 100_000
 
@@ -97,7 +98,7 @@ class TokenBuckets:
     """One bucket per key: ``burst`` tokens, refilled at ``per_minute`` a minute."""
 
     def __init__(self, per_minute: float, burst: int, max_keys: int = DEFAULT_MAX_KEYS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Clock = SYSTEM_CLOCK) -> None:
         self.rate = per_minute / 60.0
         self.burst = float(burst)
         self.max_keys = max_keys
@@ -111,7 +112,7 @@ class TokenBuckets:
 
     def take(self, key: bytes) -> None:
         """Take one token from ``key``'s bucket (call after ``wait`` said 0)."""
-        self._buckets[key] = (self._tokens(key) - 1.0, self._clock())
+        self._buckets[key] = (self._tokens(key) - 1.0, self._clock.monotonic())
         self._buckets.move_to_end(key)
         while len(self._buckets) > self.max_keys:
             self._buckets.popitem(last=False)
@@ -121,7 +122,7 @@ class TokenBuckets:
         if held is None:
             return self.burst
         tokens, since = held
-        return min(self.burst, tokens + (self._clock() - since) * self.rate)
+        return min(self.burst, tokens + (self._clock.monotonic() - since) * self.rate)
 
 
 class RateLimiter:
@@ -129,7 +130,7 @@ class RateLimiter:
     it), else the seconds to wait before the next one would."""
 
     def __init__(self, limits: Optional[RateLimits] = None, max_keys: int = DEFAULT_MAX_KEYS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Clock = SYSTEM_CLOCK) -> None:
         self.limits = limits or RateLimits()
         self._key = os.urandom(32)  # digests of this process only: the buckets never hold a sender in the clear
         self._senders = self._buckets(self.limits.sender_per_minute, self.limits.sender_burst, max_keys, clock)
@@ -137,7 +138,7 @@ class RateLimiter:
 
     @staticmethod
     def _buckets(per_minute: float, burst: int, max_keys: int,
-                 clock: Callable[[], float]) -> Optional[TokenBuckets]:
+                 clock: Clock) -> Optional[TokenBuckets]:
         return TokenBuckets(per_minute, int(burst), max_keys, clock) if per_minute > 0 else None
 
     def check(self, sender: str, address: Optional[str]) -> float:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Optional
 
@@ -33,6 +32,7 @@ from bot.channels.auth import (
     is_reserved,
 )
 from bot.channels.rest import MAX_SENDER_CHARS
+from bot.clock import SYSTEM_CLOCK, Clock
 
 
 @dataclass
@@ -93,7 +93,7 @@ class Sessions:
 
     def __init__(
         self, verifier: Optional[TokenVerifier] = None, ids: Optional[SessionIds] = None, required: bool = False,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.verifier = verifier
         self._clock = clock
@@ -168,7 +168,7 @@ class Sessions:
         assert self.verifier is not None
         if connection is None or connection.principal is None:
             raise AuthError(401, "this connection has no token")
-        if connection.principal.expires_at + self.verifier.leeway < self._clock():
+        if connection.principal.expires_at + self.verifier.leeway < self._clock.now():
             raise AuthError(401, "the token has expired; reconnect with a new one")
         return connection.principal
 

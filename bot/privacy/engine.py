@@ -12,13 +12,13 @@ import concurrent.futures
 import logging
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import FrozenSet, List, Optional, Tuple
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy.analyzer import ChatAnalyzerEngine, build_analyzer
 from bot.privacy.continuation import continuation, still_unfinished, unfinished
 from bot.privacy.deadline import deadline
@@ -101,11 +101,15 @@ class Redactor:
         index: Optional[PlaceholderIndex] = None,
         fingerprint_key: Optional[bytes] = None,
         continuations: Optional[Continuations] = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        """``clock`` times detection against the policy's limit, and is the clock of the index and
+        continuations made here (one passed in keeps its own)."""
         self.policy = policy or Policy.load()
+        self._clock = clock
         self.analyzer = analyzer or build_analyzer()
         self.vault = vault
-        self.index = index or InMemoryPlaceholderIndex(ttl_seconds=self.policy.vault_ttl_seconds)
+        self.index = index or InMemoryPlaceholderIndex(ttl_seconds=self.policy.vault_ttl_seconds, clock=clock)
         self._fingerprint = Fingerprinter(fingerprint_key or os.urandom(32))
         self._entities = sorted(self.policy.entities)
         self._thresholds = {name: rule.threshold for name, rule in self.policy.rules.items()}
@@ -113,7 +117,7 @@ class Redactor:
         if isinstance(self.analyzer, ChatAnalyzerEngine):
             self.analyzer.prepare(self._entities)
         # What messages left unfinished (types and digit counts, never values): see bot.privacy.pending.
-        self.continuations = continuations or InMemoryContinuations()
+        self.continuations = continuations or InMemoryContinuations(clock)
         # Keyed digests of what this redactor admitted (a person's message, redacted with ``carry``): the
         # NLU step, the tracker store and the broker of the same process meet that exact text again, and
         # it is already as redacted as it can be (continuations included), so detection is skipped.
@@ -127,22 +131,23 @@ class Redactor:
         self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=WORKER_THREAD_PREFIX)
 
     @classmethod
-    def for_project(cls, var_dir: Path, policy_path: Optional[str] = None) -> Redactor:
-        """A redactor with the vault and keys under ``var_dir`` (created on first use)."""
+    def for_project(cls, var_dir: Path, policy_path: Optional[str] = None, clock: Clock = SYSTEM_CLOCK) -> Redactor:
+        """A redactor with the vault and keys under ``var_dir`` (created on first use), all on ``clock``."""
         from bot.privacy.keys import derive_key, load_master_key
 
         policy = Policy.load(policy_path)
         master = load_master_key(var_dir / "keys" / "master.key")
-        vault = Vault.for_project(var_dir, ttl_seconds=policy.vault_ttl_seconds)
+        vault = Vault.for_project(var_dir, ttl_seconds=policy.vault_ttl_seconds, clock=clock)
         shared = os.environ.get(SHARED_URL_ENV)
         if not shared:
-            return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"))
+            return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"),
+                       clock=clock)
         # Several servers share the vault's database: they number placeholders and carry split values there too.
         from bot.privacy.shared import SharedPlaceholderState
 
-        state = SharedPlaceholderState(shared, ttl_seconds=policy.vault_ttl_seconds)
+        state = SharedPlaceholderState(shared, ttl_seconds=policy.vault_ttl_seconds, clock=clock)
         return cls(policy=policy, vault=vault, fingerprint_key=derive_key(master, "placeholder-index"),
-                   index=state, continuations=state)
+                   index=state, continuations=state, clock=clock)
 
     def detect(self, text: str) -> List[DetectedEntity]:
         """The identifiers in ``text`` that the policy acts on, merged, in order of position."""
@@ -157,7 +162,7 @@ class Redactor:
         if cacheable and self._detected.get(digest) is not None:
             return []
         limit = self.policy.timeout_seconds
-        started = time.monotonic()
+        started = self._clock.monotonic()
         future = self._workers.submit(self._detect, text)
         try:
             found = future.result(timeout=limit)
@@ -171,7 +176,7 @@ class Redactor:
             raise RedactionError(f"detection failed ({type(error).__name__})") from None
         # The wait can return late (the worker held the interpreter): a result that came after the limit
         # is refused too, so the limit holds however the threads were scheduled.
-        if time.monotonic() - started > limit:
+        if self._clock.monotonic() - started > limit:
             raise RedactionTimeout(limit)
         if cacheable and not found:
             self._detected.put(digest, ())

@@ -17,8 +17,9 @@ keeps the same state in a database, for several servers.
 from __future__ import annotations
 
 import threading
-import time
-from typing import Callable, Dict, Optional, Protocol, Tuple
+from typing import Dict, Optional, Protocol, Tuple
+
+from bot.clock import SYSTEM_CLOCK, Clock
 
 # How long an unfinished identifier waits for its continuation in the next message.
 CONTINUATION_SECONDS = 300.0
@@ -48,14 +49,14 @@ class Continuations(Protocol):
 class InMemoryContinuations:
     """Continuations in this process only (the embedded default: one Rasa server)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._pending: Dict[str, Tuple[str, int, float]] = {}
         self._partials: Dict[Tuple[str, str], Unfinished] = {}
 
     def take_pending(self, conversation: str) -> Optional[Unfinished]:
-        now = self._clock()
+        now = self._clock.monotonic()
         with self._lock:
             pending = self._pending.pop(conversation, None)
             for stale in [c for c, (_, _, until) in self._pending.items() if until < now]:
@@ -66,7 +67,7 @@ class InMemoryContinuations:
 
     def put_pending(self, conversation: str, entity_type: str, given: int) -> None:
         with self._lock:
-            self._pending[conversation] = (entity_type, given, self._clock() + CONTINUATION_SECONDS)
+            self._pending[conversation] = (entity_type, given, self._clock.monotonic() + CONTINUATION_SECONDS)
 
     def partial(self, conversation: str, placeholder: str) -> Optional[Unfinished]:
         with self._lock:

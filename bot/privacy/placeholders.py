@@ -17,9 +17,10 @@ import hashlib
 import hmac
 import re
 import threading
-import time
 import unicodedata
-from typing import Callable, Dict, Optional, Protocol, Tuple
+from typing import Dict, Optional, Protocol, Tuple
+
+from bot.clock import SYSTEM_CLOCK, Clock
 
 PLACEHOLDER_PATTERN = re.compile(r"<([A-Z][A-Z0-9_]*?)_(\d+)>")
 _NUMERIC_TYPES = frozenset({
@@ -54,7 +55,7 @@ class PlaceholderIndex(Protocol):
 class InMemoryPlaceholderIndex:
     """A process-local index; conversations unused for ``ttl_seconds`` are forgotten."""
 
-    def __init__(self, ttl_seconds: float = 86400.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, ttl_seconds: float = 86400.0, clock: Clock = SYSTEM_CLOCK) -> None:
         self._ttl = ttl_seconds
         self._clock = clock
         self._lock = threading.Lock()
@@ -64,7 +65,7 @@ class InMemoryPlaceholderIndex:
 
     def number(self, conversation: str, entity_type: str, fingerprint: str) -> int:
         with self._lock:
-            now = self._clock()
+            now = self._clock.monotonic()
             self._expire(now)
             self._touched[conversation] = now
             numbers = self._numbers.setdefault(conversation, {})

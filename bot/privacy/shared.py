@@ -17,11 +17,11 @@ statement's parameters: the caller refuses the message (fail closed).
 from __future__ import annotations
 
 import contextlib
-import time
 from typing import Iterator, Optional
 
 import sqlalchemy as sa
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy.errors import VaultError
 from bot.privacy.pending import CONTINUATION_SECONDS, Unfinished
 from bot.privacy.tables import Tables
@@ -68,14 +68,15 @@ PARTIALS = sa.Table(
 class SharedPlaceholderState:
     """A ``PlaceholderIndex`` and ``Continuations`` in one database, shared by every process that opens it."""
 
-    def __init__(self, url: str, ttl_seconds: float = 86400.0) -> None:
+    def __init__(self, url: str, ttl_seconds: float = 86400.0, clock: Clock = SYSTEM_CLOCK) -> None:
         self._ttl = ttl_seconds
+        self._clock = clock  # now(): expiries are stored, and compared by every server
         self._purged_at = 0.0
         try:
             self._engine = sa.create_engine(url, future=True)
         except sa.exc.SQLAlchemyError as error:  # a URL that cannot name a database: a setting to mend
             raise VaultError(f"the placeholder database setting is wrong: {type(error).__name__}") from None
-        self._tables = Tables(_METADATA, self._engine, "the placeholder database")
+        self._tables = Tables(_METADATA, self._engine, "the placeholder database", clock)
 
     # PlaceholderIndex
 
@@ -91,7 +92,7 @@ class SharedPlaceholderState:
         raise VaultError("the placeholder numbering stayed contended; try again")
 
     def _number(self, db: sa.engine.Connection, conversation: str, entity_type: str, fingerprint: str) -> int:
-        now = time.time()
+        now = self._clock.now()
         mine = NUMBERS.c.conversation == conversation
         this_value = (NUMBERS.c.entity_type == entity_type, NUMBERS.c.fingerprint == fingerprint)
         fresh = db.execute(sa.select(NUMBERS.c.number).where(
@@ -142,25 +143,25 @@ class SharedPlaceholderState:
             taken = db.execute(sa.delete(PENDING).where(
                 PENDING.c.conversation == conversation, PENDING.c.expires_at == row.expires_at)).rowcount
         # Taken once: if two servers read it at the same moment, only the one that deleted it continues.
-        if not taken or row.expires_at < time.time():
+        if not taken or row.expires_at < self._clock.now():
             return None
         return str(row.entity_type), int(row.given)
 
     def put_pending(self, conversation: str, entity_type: str, given: int) -> None:
         row = {"conversation": conversation, "entity_type": entity_type, "given": given,
-               "expires_at": time.time() + CONTINUATION_SECONDS}
+               "expires_at": self._clock.now() + CONTINUATION_SECONDS}
         self._replace(PENDING, PENDING.c.conversation == conversation, row)
 
     def partial(self, conversation: str, placeholder: str) -> Optional[Unfinished]:
         with self._begin() as db:
             row = db.execute(sa.select(PARTIALS.c.entity_type, PARTIALS.c.given).where(
                 PARTIALS.c.conversation == conversation, PARTIALS.c.placeholder == placeholder,
-                PARTIALS.c.expires_at > time.time())).first()
+                PARTIALS.c.expires_at > self._clock.now())).first()
         return (str(row.entity_type), int(row.given)) if row is not None else None
 
     def put_partial(self, conversation: str, placeholder: str, entity_type: str, given: int) -> None:
         row = {"conversation": conversation, "placeholder": placeholder, "entity_type": entity_type,
-               "given": given, "expires_at": time.time() + self._ttl}
+               "given": given, "expires_at": self._clock.now() + self._ttl}
         self._replace(PARTIALS, sa.and_(PARTIALS.c.conversation == conversation,
                                         PARTIALS.c.placeholder == placeholder), row)
 
@@ -188,7 +189,7 @@ class SharedPlaceholderState:
         raise VaultError(f"{table.name} stayed contended; try again")
 
     def _purge_now_and_then(self) -> None:
-        now = time.time()
+        now = self._clock.now()
         if now - self._purged_at < PURGE_EVERY_SECONDS:
             return
         self._purged_at = now

@@ -15,6 +15,7 @@ from typing import Optional, Set, Tuple
 
 import sqlalchemy as sa
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy.errors import VaultError
 
 RETRY_PAUSE_SECONDS = 2.0
@@ -37,7 +38,7 @@ def create_tables(metadata: sa.MetaData, engine: sa.engine.Engine, attempts: int
                 words in str(error.orig).lower() for words in ("already exists", "locked"))
             if attempt == attempts - 1 or not lost_a_race:  # a database that is down: at once
                 raise
-            time.sleep(0.1 * (attempt + 1))
+            time.sleep(0.1 * (attempt + 1))  # the other server's CREATE is still running: real time
 
 
 def _columns(engine: sa.engine.Engine, table: sa.Table) -> Set[str]:
@@ -77,8 +78,10 @@ class Tables:
     (VaultError, so the message fails closed) until the database is back.
     """
 
-    def __init__(self, metadata: sa.MetaData, engine: sa.engine.Engine, what: str) -> None:
+    def __init__(self, metadata: sa.MetaData, engine: sa.engine.Engine, what: str,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
         self._metadata, self._engine, self._what = metadata, engine, what
+        self._clock = clock
         self._ready = False
         self._failed: Optional[Tuple[float, str]] = None  # when the last try failed, and how
         self._lock = threading.Lock()
@@ -91,12 +94,12 @@ class Tables:
                 return
             # Every message asks while the database is down: one try per pause, not one (and a connection
             # timeout) per message, each holding this lock.
-            if self._failed is not None and time.monotonic() - self._failed[0] < RETRY_PAUSE_SECONDS:
+            if self._failed is not None and self._clock.monotonic() - self._failed[0] < RETRY_PAUSE_SECONDS:
                 raise VaultError(f"{self._what} is unavailable: {self._failed[1]}")
             try:
                 create_tables(self._metadata, self._engine)
                 add_missing_columns(self._metadata, self._engine)
             except sa.exc.SQLAlchemyError as error:
-                self._failed = (time.monotonic(), type(error).__name__)
+                self._failed = (self._clock.monotonic(), type(error).__name__)
                 raise VaultError(f"{self._what} is unavailable: {type(error).__name__}") from None
             self._ready = True

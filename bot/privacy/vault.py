@@ -5,7 +5,7 @@ the associated data, so a ciphertext moved to another row does not decrypt.
 Every reveal records its purpose and time. ``erase`` forgets a conversation;
 ``purge`` deletes the values past their time to live and the reveal records
 past their retention (the servers run it on a schedule, see bot.retention).
-Time comes from the ``clock`` the vault is given.
+Time comes from the ``clock`` the vault is given (``now()``: expiries are stored, and shared by servers).
 The store is any SQLAlchemy database URL: SQLite under ``var/`` by default,
 PostgreSQL where several servers share it.
 
@@ -28,16 +28,16 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy.errors import VaultError, VaultKeyError
 from bot.privacy.keys import KEY_FILE, KeyRing, WatchedKeyRing, key_id
 from bot.privacy.tables import Tables
@@ -129,7 +129,7 @@ class Vault:
     """
 
     def __init__(
-        self, url: str, key: VaultKeys, ttl_seconds: float = 86400.0, clock: Callable[[], float] = time.time
+        self, url: str, key: VaultKeys, ttl_seconds: float = 86400.0, clock: Clock = SYSTEM_CLOCK
     ) -> None:
         self._watch: Optional[WatchedKeyRing] = None
         if isinstance(key, WatchedKeyRing):
@@ -147,11 +147,11 @@ class Vault:
             self._engine = sa.create_engine(url, future=True)
         except sa.exc.SQLAlchemyError as error:  # a URL that cannot name a database: a setting to mend
             raise VaultError(f"the vault database setting is wrong: {type(error).__name__}") from None
-        self._tables = Tables(_METADATA, self._engine, "the vault database")
+        self._tables = Tables(_METADATA, self._engine, "the vault database", clock)
 
     @classmethod
     def for_project(
-        cls, var_dir: Path, ttl_seconds: float = 86400.0, clock: Callable[[], float] = time.time
+        cls, var_dir: Path, ttl_seconds: float = 86400.0, clock: Clock = SYSTEM_CLOCK
     ) -> Vault:
         """The project's vault: keys from $FINBOT_VAULT_KEY or ``<var>/keys/master.key`` (followed as it is
         rotated), database at $FINBOT_VAULT_URL or ``<var>/vault.db``. The Rasa server and the action server
@@ -177,7 +177,7 @@ class Vault:
         keys = self._current_keys()
         nonce = os.urandom(12)
         sealed = keys.by_id[keys.current].encrypt(nonce, value.encode("utf-8"), self._aad(conversation, placeholder))
-        now = self._clock()
+        now = self._clock.now()
         row = {
             "conversation": conversation, "placeholder": placeholder, "entity_type": entity_type,
             "nonce": nonce, "sealed": sealed, "created_at": now, "expires_at": now + self._ttl,
@@ -220,7 +220,7 @@ class Vault:
         VaultKeyError if it is under a key this vault does not hold."""
         row = db.execute(sa.select(VALUES.c.nonce, VALUES.c.sealed, VALUES.c.key_id).where(
             VALUES.c.conversation == conversation, VALUES.c.placeholder == placeholder,
-            VALUES.c.expires_at > self._clock(),
+            VALUES.c.expires_at > self._clock.now(),
         )).first()
         if row is None:
             return None
@@ -250,7 +250,7 @@ class Vault:
     def _current_keys(self, force: bool = False) -> _Keys:
         if self._watch is None:
             return self._keys
-        ring = self._watch.ring(self._clock(), force)
+        ring = self._watch.ring(self._clock.now(), force)
         keys = self._keys
         if ring is not keys.ring:
             keys = self._keys = _Keys.of(ring.derived(VAULT_PURPOSE), ring)
@@ -270,7 +270,7 @@ class Vault:
             # Recorded in the same transaction: no reveal without its purpose on file.
             db.execute(sa.insert(REVEALS).values(
                 conversation=conversation, placeholder=placeholder, purpose=purpose.strip()[:200],
-                revealed_at=self._clock(),
+                revealed_at=self._clock.now(),
             ))
         return value
 
@@ -285,7 +285,7 @@ class Vault:
         """The placeholders with a live value in ``conversation``."""
         with self._begin() as db:
             rows = db.execute(sa.select(VALUES.c.placeholder).where(
-                VALUES.c.conversation == conversation, VALUES.c.expires_at > self._clock())).all()
+                VALUES.c.conversation == conversation, VALUES.c.expires_at > self._clock.now())).all()
         return sorted(r.placeholder for r in rows)
 
     def erase(self, conversation: str) -> int:
@@ -301,7 +301,7 @@ class Vault:
 
     def purge(self, reveals_retention_seconds: Optional[float] = None) -> Purged:
         """Delete values past their time to live and, given a retention, reveal records older than it."""
-        now = self._clock()
+        now = self._clock.now()
         with self._begin() as db:
             values = db.execute(sa.delete(VALUES).where(VALUES.c.expires_at <= now)).rowcount
             reveals = 0

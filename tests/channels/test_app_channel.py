@@ -154,11 +154,18 @@ def test_an_erase_waits_for_a_message_in_progress() -> None:
             async with conversation_lock(locks, "alice"):
                 order.append("erased")
 
+        def queued() -> int:
+            lock = locks.get_lock("alice")
+            return len(lock.tickets) if lock is not None else 0
+
+        async def until_the_erase_is_queued() -> None:
+            while queued() < 2:  # the message's ticket, then the erase's
+                await asyncio.sleep(0)  # the other tasks' turn
+
         handling, erasing = asyncio.ensure_future(message()), asyncio.ensure_future(erase())
         await started.wait()
-        for _ in range(20):  # every other task has its turns: the erase is still waiting for the lock
-            await asyncio.sleep(0)
-        assert order == ["message starts"] and not erasing.done()
+        await asyncio.wait_for(until_the_erase_is_queued(), 10)
+        assert order == ["message starts"] and not erasing.done()  # queued behind the message, not run
         release.set()
         await asyncio.gather(handling, erasing)
 

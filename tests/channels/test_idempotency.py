@@ -17,6 +17,7 @@ from bot.channels.idempotency import (
     valid_key,
 )
 from bot.channels.idempotency_redis import RedisIdempotencyStore, idempotency_store
+from bot.clock import FakeClock
 from bot.privacy.keys import generate_key
 from tests.support.servers import free_port
 
@@ -34,14 +35,6 @@ class Handler:
         call = self.calls
         await asyncio.sleep(self.delay)
         return self.status, {"call": call}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.mark.parametrize(
@@ -121,14 +114,14 @@ def test_a_key_reused_with_another_body_is_a_conflict() -> None:
 
 
 def test_entries_expire_and_the_cache_stays_bounded() -> None:
-    clock = Clock()
+    clock = FakeClock()
     cache, handler = IdempotencyCache(ttl_seconds=600, max_entries=3, clock=clock), Handler()
 
     async def scenario() -> None:
         await cache.run("alice", "k", b"{}", handler)
-        clock.now += 599
+        clock.advance(599)
         assert (await cache.run("alice", "k", b"{}", handler))[1] is True
-        clock.now += 2
+        clock.advance(2)
         assert (await cache.run("alice", "k", b"{}", handler))[1] is False  # older than 10 minutes
         for number in range(10):
             await cache.run("alice", f"many-{number}", b"{}", handler)

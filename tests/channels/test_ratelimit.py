@@ -19,38 +19,31 @@ from bot.channels.ratelimit import (
     client_address,
     retry_after,
 )
+from bot.clock import FakeClock
 from tests.support.servers import RunningAssistant
 from tests.support.sockets import ChatSocket
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_a_bucket_gives_its_burst_then_one_message_per_refill() -> None:
-    clock = Clock()
+    clock = FakeClock()
     buckets = TokenBuckets(per_minute=60, burst=3, clock=clock)
     for _ in range(3):
         assert buckets.wait(b"a") == 0
         buckets.take(b"a")
     assert buckets.wait(b"a") == pytest.approx(1.0)
-    clock.now += 0.5
+    clock.advance(0.5)
     assert buckets.wait(b"a") == pytest.approx(0.5)
-    clock.now += 0.5
+    clock.advance(0.5)
     assert buckets.wait(b"a") == 0
     # Refilled to the burst and no further, however long it rested.
-    clock.now += 3600
+    clock.advance(3600)
     for _ in range(3):
         buckets.take(b"a")
     assert buckets.wait(b"a") > 0
 
 
 def test_one_sender_over_its_limit_leaves_another_sender_of_the_same_address_alone() -> None:
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(RateLimits(sender_per_minute=6, sender_burst=2, address_per_minute=60, address_burst=5),
                           clock=clock)
     assert [limiter.check("flood", "10.0.0.1") for _ in range(2)] == [0, 0]
@@ -69,7 +62,7 @@ def test_a_rate_of_zero_switches_that_limit_off() -> None:
 
 
 def test_the_buckets_forget_the_least_recently_used_keys_beyond_their_bound() -> None:
-    clock = Clock()
+    clock = FakeClock()
     buckets = TokenBuckets(per_minute=1, burst=1, max_keys=2, clock=clock)
     for key in (b"a", b"b", b"c"):
         buckets.take(key)

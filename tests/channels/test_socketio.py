@@ -172,6 +172,8 @@ def test_the_session_is_the_tokens_subject_whatever_the_client_asks(token_assist
             before = len(alice.uttered)
             # Bob names Alice's conversation in the message: it still goes to his own.
             assert await bob.say(f"my card number is {CARD}", alice_id)
+            # A round trip on Alice's socket: whatever the server sent it before is in by the time it is answered.
+            assert await alice.session() == alice_id
             assert len(alice.uttered) == before  # nothing of Bob's reached Alice's socket
             senders = stored_senders(token_assistant.var_dir)
             assert alice_id in senders and bob_id in senders

@@ -9,7 +9,6 @@ import time
 import pytest
 
 from bot.faults import ACTION_UNAVAILABLE
-from bot.faults.deadline import CLOCK_SKEW_SECONDS
 from tests.faults.support import ACTION_TIMEOUT_SECONDS, answers, kill, texts, tracker_rows, wait_for_output
 from tests.support.servers import RunningAssistant
 
@@ -27,7 +26,9 @@ def test_a_stalled_action_server_gets_a_reply_in_time_and_the_form_is_retried(fa
         started = time.monotonic()
         reply = faulty.say("stalled", COSTS)
         waited = time.monotonic() - started
-        time.sleep(CLOCK_SKEW_SECONDS + 0.5)  # the stalled call's deadline is now past, skew included
+        # No need to wait for the deadline: Rasa answers once its timeout has fired, at or after the deadline
+        # it sent with the call (on this machine's clock), and the action server stops CLOCK_SKEW_SECONDS
+        # (bot.faults.deadline) short of it: the call waiting in the stopped server is past its deadline already.
     finally:
         os.kill(pid, signal.SIGCONT)
     assert texts(reply)[0] == ACTION_UNAVAILABLE, reply
@@ -40,7 +41,7 @@ def test_a_stalled_action_server_gets_a_reply_in_time_and_the_form_is_retried(fa
     users = [e.get("text") for kind, e in tracker_rows(faulty, "stalled") if kind == "user"]
     assert users == ["I earn 3000 a month, how should I budget it?", COSTS, COSTS]
     # The call that stalled reached the action server after Rasa gave up on it: it was not run.
-    assert "reached its caller's deadline" in faulty.read_output()[mark:]
+    wait_for_output(faulty, "reached its caller's deadline", mark, timeout=30)
 
 
 def test_an_action_server_that_is_down_gets_a_reply_at_once_and_is_restarted(faulty: RunningAssistant) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.privacy.keys import derive_key
 from bot.privacy.policy import Policy
 from bot.privacy.vault import Vault
@@ -36,7 +36,7 @@ def make_policy(entities: Optional[Dict[str, Any]] = None, **sections: Any) -> P
 
 
 def vault_at(tmp_path: Path, key: bytes = b"v" * 32, ttl: float = 3600.0,
-             clock: Callable[[], float] = time.time) -> Vault:
+             clock: Clock = SYSTEM_CLOCK) -> Vault:
     return Vault(f"sqlite:///{tmp_path / 'vault.db'}", key, ttl_seconds=ttl, clock=clock)
 
 

@@ -7,7 +7,9 @@ from typing import Iterator, List
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.privacy import Policy, Redactor
+from bot.privacy.pending import CONTINUATION_SECONDS
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +61,17 @@ def test_the_carry_belongs_to_its_conversation(redactor: Redactor) -> None:
     assert redactor.redact("1111 1111 is in my tracker", "one").text == "1111 1111 is in my tracker"  # a store
     assert say("1111 1111", "one") == "<CREDIT_CARD_2>"
     assert say("2222 2222", "one") == "2222 2222"  # only the next message continues it
+
+
+def test_an_unfinished_value_waits_for_its_continuation_a_limited_time(redactor: Redactor) -> None:
+    clock = FakeClock()
+    engine = Redactor(policy=redactor.policy, analyzer=redactor.analyzer, clock=clock)
+    try:
+        engine.redact("my account number is", "c1", carry=True)
+        clock.advance(CONTINUATION_SECONDS - 1)
+        assert engine.redact("12345678", "c1", carry=True).text == "<ACCOUNT_NUMBER_1>"
+        engine.redact("my account number is", "c2", carry=True)
+        clock.advance(CONTINUATION_SECONDS + 1)
+        assert engine.redact("12345678", "c2", carry=True).text == "12345678"  # too late to be its continuation
+    finally:
+        engine.close()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from types import SimpleNamespace
 from typing import Any, List, Optional
 
 import pytest
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from bot.clock import FakeClock
 from bot.privacy.analyzer import build_analyzer
 from bot.privacy.engine import DetectedEntity, Redactor, mask, merge_overlaps
 from bot.privacy.errors import (
@@ -173,14 +173,23 @@ def test_a_slow_recognizer_times_out(make_redactor: Any, nlp_engine: NerOnlyNlpE
     assert caught.value.limit_seconds == 0.05 and CARD not in str(caught.value)
 
 
-def test_a_result_that_arrives_after_the_limit_is_refused(
-    make_redactor: Any, nlp_engine: NerOnlyNlpEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class SteppingClock(FakeClock):
+    """A clock whose every ``monotonic()`` reading is ``step`` seconds after the one before."""
+
+    def __init__(self, step: float) -> None:
+        super().__init__()
+        self.step = step
+
+    def monotonic(self) -> float:
+        self.advance(self.step)
+        return super().monotonic()
+
+
+def test_a_result_that_arrives_after_the_limit_is_refused(make_redactor: Any, nlp_engine: NerOnlyNlpEngine) -> None:
     # The wait for the worker can return late when the worker held the interpreter; the clock decides.
     policy = make_policy(limits={"timeout_seconds": 0.5})
-    redactor = make_redactor(policy, analyzer=build_analyzer([card_recognizer()], nlp_engine=nlp_engine))
-    ticks = iter(range(0, 1000, 2))  # every reading of the engine's clock is two seconds after the one before
-    monkeypatch.setattr("bot.privacy.engine.time", SimpleNamespace(monotonic=lambda: float(next(ticks))))
+    redactor = make_redactor(policy, analyzer=build_analyzer([card_recognizer()], nlp_engine=nlp_engine),
+                             clock=SteppingClock(2.0))
     with pytest.raises(RedactionTimeout) as caught:
         redactor.redact(f"card {CARD}", "c1")
     assert caught.value.limit_seconds == 0.5 and CARD not in str(caught.value)

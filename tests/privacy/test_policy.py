@@ -17,7 +17,7 @@ def test_the_shipped_policy_covers_every_entity() -> None:
     policy = Policy.load()
     assert policy.entities == ALL_ENTITIES
     assert policy.rule("CREDIT_CARD").action is Action.VAULT
-    assert all(0 <= rule.threshold <= 1 for rule in policy.rules.values())
+    assert policy.rules and all(0 <= rule.threshold <= 1 for rule in policy.rules.values())
 
 
 def test_defaults_apply_to_entities_without_settings() -> None:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 from pathlib import Path
-from typing import Any, Callable, Iterator, List, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 import pytest
 
+from bot.clock import SYSTEM_CLOCK, Clock, FakeClock
 from bot.privacy import Policy, Redactor
-from bot.privacy import pending as pending_module
 from bot.privacy.analyzer import build_analyzer
 from bot.privacy.errors import VaultError
 from bot.privacy.keys import generate_key
 from bot.privacy.nlp import NerOnlyNlpEngine
+from bot.privacy.pending import CONTINUATION_SECONDS
 from bot.privacy.placeholders import Fingerprinter
 from bot.privacy.shared import SharedPlaceholderState
 
@@ -37,10 +38,12 @@ def servers(analyzer: Any, tmp_path: Path) -> Iterator[Callable[..., Tuple[Redac
     """Make two redactors ("servers"), sharing numbering in a database or, with ``shared=False``, not."""
     made: List[Redactor] = []
 
-    def make(shared: bool = True, ttl_seconds: float = 3600.0) -> Tuple[Redactor, Redactor]:
+    def make(shared: bool = True, ttl_seconds: float = 3600.0,
+             clock: Optional[Clock] = None) -> Tuple[Redactor, Redactor]:
         pair = []
         for _ in range(2):
-            state = SharedPlaceholderState(f"sqlite:///{tmp_path / 'numbering.db'}", ttl_seconds) if shared else None
+            state = SharedPlaceholderState(f"sqlite:///{tmp_path / 'numbering.db'}", ttl_seconds,
+                                           clock or SYSTEM_CLOCK) if shared else None
             # Without the default-deny net (it hides bare halves anyway): these tests are about what is carried.
             pair.append(Redactor(policy=dataclasses.replace(Policy.load(), default_deny=False), analyzer=analyzer,
                                  fingerprint_key=KEY,
@@ -99,15 +102,16 @@ def test_split_values_on_two_separate_servers_leak_the_second_half(servers: Any)
     assert two.redact("1111 1111", "c1", carry=True).text == "1111 1111"
 
 
-def test_a_pending_value_is_continued_once_and_expires(servers: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    one, two = servers()
+def test_a_pending_value_is_continued_once_and_expires(servers: Any) -> None:
+    clock = FakeClock()
+    one, two = servers(clock=clock)
     one.redact("my account number is", "c1", carry=True)
+    clock.advance(CONTINUATION_SECONDS - 1)
     assert two.redact("12345678", "c1", carry=True).text == "<ACCOUNT_NUMBER_1>"
     assert one.redact("87654321", "c1", carry=True).text == "87654321"  # taken once, by the server that used it
-    monkeypatch.setattr("bot.privacy.shared.CONTINUATION_SECONDS", -1.0)
     one.redact("my account number is", "c2", carry=True)
+    clock.advance(CONTINUATION_SECONDS + 1)
     assert two.redact("12345678", "c2", carry=True).text == "12345678"
-    assert pending_module.CONTINUATION_SECONDS == 300.0
 
 
 def test_forgetting_a_conversation_on_one_server_forgets_it_on_every_server(servers: Any) -> None:
@@ -120,9 +124,13 @@ def test_forgetting_a_conversation_on_one_server_forgets_it_on_every_server(serv
 
 
 def test_numbering_expires_with_the_conversation(servers: Any) -> None:
-    one, two = servers(ttl_seconds=-1.0)  # every row is already past its lifetime when next read
+    clock = FakeClock()
+    one, two = servers(ttl_seconds=3600.0, clock=clock)
     one.redact(f"call me on {PHONE}", "c1")
-    assert two.redact(f"or on {OTHER_PHONE}", "c1").text == "or on <PHONE_NUMBER_1>"
+    clock.advance(3599)
+    assert two.redact(f"or on {OTHER_PHONE}", "c1").text == "or on <PHONE_NUMBER_2>"  # still the conversation's
+    clock.advance(3601)  # an hour since either number was used
+    assert one.redact(f"or on {OTHER_PHONE}", "c1").text == "or on <PHONE_NUMBER_1>"
 
 
 def test_concurrent_numbering_never_gives_one_number_to_two_values(tmp_path: Path) -> None:

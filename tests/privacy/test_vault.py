@@ -10,6 +10,7 @@ from typing import Any, List
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.privacy.engine import Redactor
 from bot.privacy.errors import (
     VaultError,
@@ -58,12 +59,12 @@ def test_erase_forgets_values_and_numbering(make_redactor: Any, tmp_path: Path) 
 
 
 def test_vault_values_expire(tmp_path: Path) -> None:
-    now = [1_000_000.0]
-    vault = vault_at(tmp_path, ttl=60, clock=lambda: now[0])
+    clock = FakeClock()
+    vault = vault_at(tmp_path, ttl=60, clock=clock)
     vault.store("c1", "<PIN_1>", "PIN", "9876")
-    now[0] += 59
+    clock.advance(59)
     assert vault.reveal("c1", "<PIN_1>", "check") == "9876"
-    now[0] += 1.5
+    clock.advance(1.5)
     assert vault.reveal("c1", "<PIN_1>", "check") is None
     assert vault.placeholders("c1") == []
     assert vault.purge_expired() == 1
@@ -71,14 +72,14 @@ def test_vault_values_expire(tmp_path: Path) -> None:
 
 
 def test_placeholder_numbering_expires(analyzer: Any) -> None:
-    now = [1000.0]
-    index = InMemoryPlaceholderIndex(ttl_seconds=60, clock=lambda: now[0])
+    clock = FakeClock()
+    index = InMemoryPlaceholderIndex(ttl_seconds=60, clock=clock)
     redactor = Redactor(policy=make_policy(), analyzer=analyzer, index=index, fingerprint_key=b"k" * 32)
     try:
         assert redactor.redact(f"{CARD} {OTHER_CARD}", "c1").text == "<CREDIT_CARD_1> <CREDIT_CARD_2>"
-        now[0] += 59
+        clock.advance(59)
         assert redactor.redact(OTHER_CARD, "c1").text == "<CREDIT_CARD_2>"  # still numbered: used 59 s ago
-        now[0] += 61
+        clock.advance(61)
         assert redactor.redact(OTHER_CARD, "c1").text == "<CREDIT_CARD_1>"
     finally:
         redactor.close()
@@ -165,25 +166,25 @@ def test_tables_created_by_another_server_at_the_same_moment_are_found_on_a_retr
     assert len(tries) == 2 and sa.inspect(engine).has_table("t")
 
 
-def test_a_database_that_is_down_at_start_is_refused_until_it_is_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_database_that_is_down_at_start_is_refused_until_it_is_back(tmp_path: Path) -> None:
     # The server starts; what needs the vault or the shared numbering fails closed; then the database returns.
-    from bot.privacy import tables as tables_module
     from bot.privacy.shared import SharedPlaceholderState
+    from bot.privacy.tables import RETRY_PAUSE_SECONDS
     from bot.privacy.vault import Vault
 
     home = tmp_path / "not-yet"  # SQLite cannot open a file in a folder that does not exist
-    vault = Vault(f"sqlite:///{home / 'vault.db'}", b"v" * 32)
-    shared = SharedPlaceholderState(f"sqlite:///{home / 'numbers.db'}")
+    clock = FakeClock()
+    vault = Vault(f"sqlite:///{home / 'vault.db'}", b"v" * 32, clock=clock)
+    shared = SharedPlaceholderState(f"sqlite:///{home / 'numbers.db'}", clock=clock)
     with pytest.raises(VaultError, match="unavailable"):
         vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     with pytest.raises(VaultError, match="unavailable"):
         shared.number("c1", "CREDIT_CARD", "fingerprint")
     home.mkdir()
+    clock.advance(RETRY_PAUSE_SECONDS - 0.1)
     with pytest.raises(VaultError, match="unavailable"):  # tried again only after a pause, not per message
         vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
-    monkeypatch.setattr(tables_module, "RETRY_PAUSE_SECONDS", 0.0)
+    clock.advance(0.1)
     assert vault.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     assert vault.reveal("c1", "<CREDIT_CARD_1>", "check the card") == CARD
     assert shared.number("c1", "CREDIT_CARD", "fingerprint") == 1

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 import sqlalchemy as sa
 
+from bot.clock import FakeClock
 from bot.privacy.errors import VaultKeyError
 from bot.privacy.keys import KEY_ENV, KEY_FILE, RELOAD_CHECK_SECONDS, KeyRing, derive_key, key_id, write_key_file
 from bot.privacy.vault import Vault
@@ -20,14 +21,6 @@ A, B, C = b"a" * 32, b"b" * 32, b"c" * 32  # fake master keys, A the oldest
 OLD = key_id(derive_key(A, "vault"))
 NEW = key_id(derive_key(B, "vault"))
 IBAN = "GB82WEST12345698765432"
-
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def url(tmp_path: Path) -> str:
@@ -83,7 +76,7 @@ def test_a_legacy_table_gets_the_column_and_its_rows_open_with_the_key_that_seal
     tmp_path: Path, ring: Tuple[bytes, ...]
 ) -> None:
     legacy_table(tmp_path, A, [("c1", "<CREDIT_CARD_1>", CARD), ("c2", "<CREDIT_CARD_1>", OTHER_CARD)])
-    vault = ring_vault(tmp_path, *ring, clock=Clock())
+    vault = ring_vault(tmp_path, *ring, clock=FakeClock())
     assert vault.reveal("c1", "<CREDIT_CARD_1>", "check") == CARD
     assert "key_id" in {c["name"] for c in sa.inspect(sa.create_engine(url(tmp_path))).get_columns("vault_values")}
     assert vault.key_usage() == {None: 2}
@@ -101,7 +94,7 @@ def test_a_legacy_table_gets_the_column_and_its_rows_open_with_the_key_that_seal
 
 def test_a_legacy_row_no_key_opens_is_replaced_as_an_unreadable_row_was(tmp_path: Path) -> None:
     legacy_table(tmp_path, C, [("c1", "<CREDIT_CARD_1>", CARD)])
-    vault = ring_vault(tmp_path, B, A, clock=Clock())
+    vault = ring_vault(tmp_path, B, A, clock=FakeClock())
     with pytest.raises(VaultKeyError, match="did not decrypt"):
         vault.reveal("c1", "<CREDIT_CARD_1>", "check")
     assert vault.reseal().left == {None: 1}
@@ -129,10 +122,10 @@ def test_reseal_re_encrypts_every_row_under_the_current_key(tmp_path: Path) -> N
 
 
 def test_a_value_a_server_on_the_old_key_writes_during_the_reseal_is_never_lost(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock()
     server = ring_vault(tmp_path, A, ttl_seconds=60, clock=clock)  # a running server that has not seen the rotation
     server.store("c1", "<IBAN_CODE_1>", "IBAN_CODE", IBAN)
-    clock.now += 61  # c1's value expired: the placeholder is free again
+    clock.advance(61)  # c1's value expired: the placeholder is free again
     server.store("c2", "<IBAN_CODE_1>", "IBAN_CODE", IBAN)
     rotated = ring_vault(tmp_path, B, A, ttl_seconds=60, clock=clock)
     real = rotated._resealed
@@ -167,7 +160,7 @@ def test_a_running_vault_picks_up_a_rotated_key_file(tmp_path: Path, monkeypatch
     key_file = var / KEY_FILE
     key_file.parent.mkdir(parents=True)
     write_key_file(key_file, (A,))
-    clock = Clock()
+    clock = FakeClock()
     running = Vault.for_project(var, clock=clock)
     running.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
 
@@ -178,7 +171,7 @@ def test_a_running_vault_picks_up_a_rotated_key_file(tmp_path: Path, monkeypatch
     started_after.store("c2", "<CREDIT_CARD_1>", "CREDIT_CARD", OTHER_CARD)
     # A row under a key it has not seen yet makes the running vault look at the file at once.
     assert running.reveal("c2", "<CREDIT_CARD_1>", "check") == OTHER_CARD
-    clock.now += RELOAD_CHECK_SECONDS
+    clock.advance(RELOAD_CHECK_SECONDS)
     running.store("c3", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     rows = raw(var)
     assert (rows[("c1", "<CREDIT_CARD_1>")][0], rows[("c2", "<CREDIT_CARD_1>")][0]) == (OLD, NEW)
@@ -197,13 +190,13 @@ def test_a_running_vault_looks_at_the_key_file_at_most_once_a_second(
     var = tmp_path / "var"
     (var / KEY_FILE).parent.mkdir(parents=True)
     write_key_file(var / KEY_FILE, (A,))
-    clock = Clock()
+    clock = FakeClock()
     running = Vault.for_project(var, clock=clock)
     running.store("c1", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     write_key_file(var / KEY_FILE, (B, A))
-    clock.now += RELOAD_CHECK_SECONDS / 2
+    clock.advance(RELOAD_CHECK_SECONDS / 2)
     running.store("c2", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
-    clock.now += RELOAD_CHECK_SECONDS / 2
+    clock.advance(RELOAD_CHECK_SECONDS / 2)
     running.store("c3", "<CREDIT_CARD_1>", "CREDIT_CARD", CARD)
     rows = raw(var)
     assert [rows[(c, "<CREDIT_CARD_1>")][0] for c in ("c1", "c2", "c3")] == [OLD, OLD, NEW]

@@ -124,8 +124,11 @@ def test_every_event_arrives_once_with_placeholders_only(
     users = sorted((r for r in received if r["event"] == "user"), key=lambda r: r["timestamp"])
     assert [r["text"] for r in users] == [redactor.redact(c.message, sender).text for c in CANARIES]
     assert all(r["sender_id"] == sender and r["parse_data"]["text"] == r["text"] for r in users)
-    assert all(PLACEHOLDER.search(r["text"]) for r in received if r["event"] in ("user", "bot"))
-    assert all(PLACEHOLDER.search(r["value"]) for r in received if r["event"] == "slot")
+    texts = [r["text"] for r in received if r["event"] in ("user", "bot")]
+    slots = [r["value"] for r in received if r["event"] == "slot"]
+    assert len(texts) > len(users) and slots  # bot messages and slots too: the checks below are not empty
+    assert all(PLACEHOLDER.search(text) for text in texts)
+    assert all(PLACEHOLDER.search(value) for value in slots)
     found_types = {m.group(1) for r in received for m in PLACEHOLDER.finditer(json.dumps(r))}
     assert {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "EMAIL_ADDRESS", "PERSON"} <= found_types
 

@@ -27,15 +27,18 @@ CARD = "4111 1111 1111 1111"
 
 
 class Handler:
-    """Counts how often a request is really handled; answers with the call number (after ``delay`` s)."""
+    """Counts how often a request is really handled; answers with the call number (after ``delay`` s, a slow
+    handler); ``started`` is set once a request is being handled."""
 
     def __init__(self, status: int = 200, delay: float = 0.0) -> None:
         self.calls = 0
         self.status = status
         self.delay = delay
+        self.started = asyncio.Event()
 
     async def __call__(self) -> Result:
         self.calls += 1
+        self.started.set()
         call = self.calls
         await asyncio.sleep(self.delay)
         return self.status, {"call": call, "messages": [{"text": f"your card {CARD[-4:]} is frozen"}]}
@@ -112,7 +115,7 @@ def test_a_duplicate_still_in_progress_after_the_wait_is_told_to_retry(redis_url
 
     async def scenario() -> Tuple[Result, bool]:
         handling = asyncio.ensure_future(first.run("app:carol", "k", b"{}", slow))
-        await asyncio.sleep(0.1)
+        await asyncio.wait_for(slow.started.wait(), 10)  # the first server claimed the key and is handling it
         with pytest.raises(IdempotencyInProgress) as refused:
             await second.run("app:carol", "k", b"{}", slow)
         assert (refused.value.status, dict(refused.value.headers)) == (409, {"Retry-After": "1"})

@@ -280,7 +280,8 @@ def matches(stored: str, sent: str) -> bool:
 def test_each_conversation_is_stored_once_and_in_order(observed: Observed) -> None:
     for sender, turns in zip(observed.senders, observed.scripts):
         assert {turn.server for turn in turns} == {0, 1}  # every conversation crossed servers
-        assert all(observed.replies[sender]), f"a message of {sender} got no reply"
+        replies = observed.replies[sender]
+        assert len(replies) == len(turns) and all(replies), f"a message of {sender} got no reply"
         stored = turns_of(observed, sender)
         assert len(stored) == len(turns), f"{sender}: {len(stored)} user events for {len(turns)} messages"
         for index, (turn, (user, after)) in enumerate(zip(turns, stored)):

@@ -155,7 +155,8 @@ def test_postgresql_rows_hold_placeholders_only(
     payees = [d["value"] for d in data if d["event"] == "slot" and d["name"] == "payee"]
     assert len(payees) == len(entity_values) and all(PLACEHOLDER.fullmatch(value) for value in payees)
     bots = [d for d in data if d["event"] == "bot"]
-    assert all(PLACEHOLDER.search(d["text"]) and PLACEHOLDER.search(d["data"]["buttons"][0]["title"]) for d in bots)
+    assert bots and all(PLACEHOLDER.search(d["text"]) and PLACEHOLDER.search(d["data"]["buttons"][0]["title"])
+                        for d in bots)
     found_types = {match.group(1) for match in PLACEHOLDER.finditer(dump_rows(rows))}
     assert {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "PHONE_NUMBER", "EMAIL_ADDRESS", "PERSON"} <= found_types
 

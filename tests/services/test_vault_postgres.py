@@ -99,6 +99,7 @@ def test_a_legacy_table_is_migrated_and_re_encrypted_under_a_new_key_while_a_ser
         return {row.conversation: (row.key_id, bytes(row.sealed)) for row in rows}
 
     before = sealed()
+    assert set(before) == {"c1", "c2"}  # the legacy row and the row under the old key
     rotated = Vault(own_database, KeyRing((B, A), "test"), ttl_seconds=60)
     real_resealed = rotated._resealed
     calls: List[int] = []

@@ -48,18 +48,13 @@ class ChatSocket:
         await self.client.emit("session_request", {"session_id": asked, "structured": structured})
         return str(await asyncio.wait_for(self.confirmed.get(), 10))
 
-    async def say(self, text: str, session_id: Optional[str], settle: float = 1.5, timeout: float = 30) -> List[Any]:
-        """Send a message and return the bot's answers: waits for the first, then ``settle`` s of quiet."""
+    async def say(self, text: str, session_id: Optional[str], timeout: float = 30) -> List[Any]:
+        """Send a message and return the bot's answers to it (at most ``timeout`` s).
+
+        Sent with an acknowledgement: the server acknowledges the message once its handler has finished, after
+        every answer, and socket.io keeps the order of what one connection receives, so every answer is in."""
         start = len(self.uttered)
-        await self.client.emit("user_uttered", {"message": text, "session_id": session_id})
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(self.uttered) == start and loop.time() < deadline:
-            await asyncio.sleep(0.1)
-        seen = -1
-        while seen != len(self.uttered) and loop.time() < deadline:
-            seen = len(self.uttered)
-            await asyncio.sleep(settle)
+        await self.client.call("user_uttered", {"message": text, "session_id": session_id}, timeout=timeout)
         return self.uttered[start:]
 
     async def until(self, answered: Callable[[Dict[str, Any]], bool], timeout: float = 60) -> List[Any]:

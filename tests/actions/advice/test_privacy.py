@@ -72,7 +72,7 @@ def test_the_shipped_policy_is_read_at_run_time(run_action: Run, monkeypatch: py
     vaulted = kinds_by_action(shipped)[PolicyAction.VAULT]
     assert vaulted and all(kind in texts(messages)[1] for kind in vaulted)
     assert f"kept encrypted for {duration_in_words(shipped.vault_ttl_seconds)}" in texts(messages)[1]
-    assert all(ENTITY_KINDS[name] in texts(messages)[0] for name in shipped.rules)
+    assert shipped.rules and all(ENTITY_KINDS[name] in texts(messages)[0] for name in shipped.rules)
 
 
 def test_an_unreadable_policy_is_not_guessed(run_action: Run, tmp_path: Path) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import select
 import sqlite3
 import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import List
@@ -14,18 +14,19 @@ from typing import List
 from actions.banking.core_bank import CoreBank
 from tests.actions.banking.support import NOW, ROOT
 
-# Each process waits for the same start time, then pays £5 to the customer's first payee, ATTEMPTS times,
-# pausing between payments so that the two interleave.
+# Each process says it is ready and waits for the word to start (both are then up: no head start), then pays
+# £5 to the customer's first payee, ATTEMPTS times, pausing between payments so that the two interleave.
 WORKER = """
 import sys, time
 from datetime import datetime
 from decimal import Decimal
 from actions.banking.core_bank import CoreBank
 from actions.banking.errors import InsufficientFunds
-path, user, start, attempts = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+path, user, attempts = sys.argv[1], sys.argv[2], int(sys.argv[3])
 bank = CoreBank(path, clock=lambda: datetime(2025, 11, 14, 12, 30))
-while time.time() < start:
-    time.sleep(0.001)
+print("ready", flush=True)
+if sys.stdin.readline() != "go\\n":
+    sys.exit("no go")
 payee = bank.payees(user)[0].id
 paid = 0
 for _ in range(attempts):
@@ -38,14 +39,31 @@ for _ in range(attempts):
 print(paid)
 """
 ATTEMPTS = 30
+START_TIMEOUT_SECONDS = 60.0
+
+
+def ready(worker: subprocess.Popen) -> None:
+    """Wait (at most START_TIMEOUT_SECONDS) for ``worker`` to say it is ready."""
+    assert worker.stdout is not None
+    readable, _, _ = select.select([worker.stdout], [], [], START_TIMEOUT_SECONDS)
+    line = worker.stdout.readline() if readable else ""
+    if line != "ready\n":
+        worker.kill()
+        raise AssertionError(f"a worker did not start: {line!r} {worker.communicate()[1][-2000:]}")
 
 
 def race(path: Path, user: str) -> List[int]:
-    start = time.time() + 2.0  # both interpreters are up by then
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(path), user, str(start), str(ATTEMPTS)],
-                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(path), user, str(ATTEMPTS)],
+                                cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
                for _ in range(2)]
+    for worker in workers:
+        ready(worker)
+    for worker in workers:  # both are waiting on their stdin: they start together
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
     results = []
     for worker in workers:
         out, err = worker.communicate(timeout=120)

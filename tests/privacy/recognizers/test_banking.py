@@ -162,7 +162,7 @@ def test_project_engine_feeds_context_words_to_presidio() -> None:
 
 def test_recognizers_are_fresh_and_typed() -> None:
     first, second = banking.recognizers(), banking.recognizers()
-    assert all(a is not b for a, b in zip(first, second))
+    assert len(first) == len(second) and all(a is not b for a, b in zip(first, second))
     entities = {e for r in first for e in r.supported_entities}
     assert entities == {
         "IBAN_CODE", "ACCOUNT_NUMBER", "ROUTING_NUMBER", "SORT_CODE", "SWIFT_CODE", "CRYPTO_WALLET",

@@ -131,7 +131,7 @@ def test_dialogue_tokens_kept(assert_not_detected: AssertNotDetected, text: str)
 
 def test_recognizers_are_fresh_and_typed() -> None:
     first, second = government.recognizers(), government.recognizers()
-    assert all(a is not b for a, b in zip(first, second))
+    assert len(first) == len(second) and all(a is not b for a, b in zip(first, second))
     entities = {e for r in first for e in r.supported_entities}
     assert entities == {"US_SSN", "US_ITIN", "PASSPORT", "DRIVER_LICENSE", "UK_NINO"}
     assert entities <= ALL_ENTITIES

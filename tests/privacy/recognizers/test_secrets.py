@@ -99,7 +99,7 @@ def test_dialogue_tokens_kept(assert_not_detected: AssertNotDetected, text: str)
 
 def test_recognizers_are_fresh_and_typed() -> None:
     first, second = secrets.recognizers(), secrets.recognizers()
-    assert all(a is not b for a, b in zip(first, second))
+    assert len(first) == len(second) and all(a is not b for a, b in zip(first, second))
     entities = {e for r in first for e in r.supported_entities}
     assert entities == {"PIN", "PASSWORD", "ONE_TIME_CODE", "SECURITY_ANSWER"}
     assert entities <= ALL_ENTITIES & SECRET_ENTITIES
