@@ -25,6 +25,20 @@ CONTEXT_BOOST = 0.35
 CONTEXT_FLOOR = 0.4
 
 
+def tag_with_recognizer(results: List[RecognizerResult], recognizer: EntityRecognizer) -> None:
+    """Give each result the recognizer's id and name in its recognition metadata, where it has none yet.
+
+    What Presidio 2.2.360's ``AnalyzerEngine.analyze`` does to every recognizer's
+    results (in a private method): its context enhancer finds the recognizer of a
+    result by that id.
+    """
+    for result in results:
+        if not result.recognition_metadata:
+            result.recognition_metadata = {}
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+
+
 class ChatAnalyzerEngine(AnalyzerEngine):
     """Presidio's analyzer with a lean path for chat messages: ``detect``.
 
@@ -51,7 +65,7 @@ class ChatAnalyzerEngine(AnalyzerEngine):
             deadline.check()
             found = recognizer.analyze(text=text, entities=self._entities, nlp_artifacts=nlp_artifacts)
             if found:
-                self._AnalyzerEngine__add_recognizer_id_if_not_exists(found, recognizer)  # type: ignore[attr-defined]
+                tag_with_recognizer(found, recognizer)
                 results.extend(found)
         weak = [r for r in results if r.score < thresholds.get(r.entity_type, 1.0)]
         if weak:
