@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.settings import Project, process_env
+from bot.settings import Project, move_sqlite_paths, process_env
 
 READY_TIMEOUT_SECONDS = 240.0
 # A server that stops on its own is restarted, at most RESTART_LIMIT times within RESTART_WINDOW_SECONDS;
@@ -38,17 +38,6 @@ def render_endpoints(project: Project, actions_url: str) -> Path:
     target = project.run_dir / "endpoints.yml"
     target.write_text(yaml.safe_dump(config, sort_keys=False))
     return target
-
-
-def move_sqlite_paths(section: Any, var: Path) -> None:
-    """Point every SQLite ``db: var/...`` (at any depth, e.g. inside a wrapped store) into ``var``."""
-    if not isinstance(section, dict):
-        return
-    db = section.get("db")
-    if section.get("dialect") == "sqlite" and isinstance(db, str) and db.startswith("var/"):
-        section["db"] = str(var / db[len("var/"):])
-    for value in section.values():
-        move_sqlite_paths(value, var)
 
 
 def _answers(url: str) -> bool:
