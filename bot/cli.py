@@ -11,7 +11,7 @@ from typing import Optional, Tuple
 import click
 
 from bot.cli_keys import keys
-from bot.cli_support import Options, pass_project, shown
+from bot.cli_support import Options, pass_project, prepare_engine_process, shown
 from bot.settings import Project, process_env
 
 
@@ -222,6 +222,7 @@ def redact(text: Tuple[str, ...], jsonl: bool, policy: Optional[str]) -> None:
     from bot.privacy import Policy, PrivacyError, Redactor
     from bot.privacy.jsonl import redact_jsonl
 
+    prepare_engine_process()
     try:
         redactor = Redactor(policy=Policy.load(policy))
     except PrivacyError as error:
@@ -258,6 +259,7 @@ def parse(project: Project, jsonl: bool, policy: Optional[str]) -> None:
     from bot.training import train as train_model
 
     os.environ.update(OFFLINE_ENV)
+    prepare_engine_process()
     try:
         redactor = Redactor(policy=Policy.load(policy))
     except PrivacyError as error:
@@ -309,6 +311,7 @@ def purge(project: Project, endpoints_file: Optional[str]) -> None:
     """
     from bot.retention import purge_configured
 
+    prepare_engine_process()
     report = purge_configured(endpoints_file or project.endpoints, project.var)
     click.echo(f"deleted {report}")
 
@@ -321,6 +324,7 @@ def eval_redaction(file: Path, no_stock: bool, limit: Optional[int]) -> None:
     """Score the engine, and stock Presidio in the same run, on a labelled FILE (pii-dev format)."""
     from bot.privacy.evaluation import run_evaluation
 
+    prepare_engine_process()
     status = run_evaluation(file, sys.stdout, include_stock=not no_stock, limit=limit)
     if status:
         raise SystemExit(status)

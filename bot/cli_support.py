@@ -1,4 +1,4 @@
-"""What the ``finbot`` commands share: the located project, and paths as the user knows them."""
+"""What the ``finbot`` commands share: the located project, paths as shown, the engine process's patches."""
 
 from __future__ import annotations
 
@@ -42,3 +42,14 @@ def pass_project(command: Callable[..., None]) -> Callable[..., None]:
         command(options.project(), *args, **kwargs)
 
     return wrapper
+
+
+def prepare_engine_process() -> None:
+    """The patches of a process that runs the privacy engine itself (``bot.patches.install_engine``): its
+    libraries off the network, its log records redacted. First thing in such a command."""
+    from bot.patches import PatchError, install_engine
+
+    try:
+        install_engine()
+    except PatchError as error:
+        raise click.ClickException(str(error)) from None

@@ -102,8 +102,9 @@ class Servers:
             sys.executable, "-m", "bot.action_server", "--actions", "actions", "--host", self.host,
             "--port", str(self.actions_port), "--log-file", str(self.project.logs / "actions.log"), *log_level,
         ]
+        # Through the launcher: it installs the patches the Rasa process needs (bot.patches) before Rasa starts.
         rasa = [
-            sys.executable, "-m", "rasa", "run",
+            sys.executable, "-m", "bot.rasa_launcher", "run",
             "--model", str(self.model),
             "--endpoints", str(endpoints),
             "--credentials", str(self.project.credentials),
@@ -122,7 +123,7 @@ class Servers:
         if self.api_token:
             # The token goes through the environment, not the command line that `ps` shows
             # (bot.rasa_launcher hands it to Rasa inside the process).
-            rasa = [sys.executable, "-m", "bot.rasa_launcher", *rasa[3:], "--enable-api"]
+            rasa = [*rasa, "--enable-api"]
             rasa_env = {**rasa_env, API_TOKEN_ENV: self.api_token}
         for name, command in (("actions", actions), ("rasa", rasa)):
             output = open(self.project.logs / f"{name}.out", "ab") if self.quiet else None

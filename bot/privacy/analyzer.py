@@ -14,7 +14,6 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
 from bot.privacy import deadline
 from bot.privacy.nlp import LANGUAGE, NerOnlyNlpEngine
-from bot.privacy.offline import make_offline
 
 # How far from a value its context words may stand, in tokens: "my account
 # number is 12345678" (before) and "12345678 is my account number" (after).
@@ -32,11 +31,13 @@ def tag_with_recognizer(results: List[RecognizerResult], recognizer: EntityRecog
     results (in a private method): its context enhancer finds the recognizer of a
     result by that id.
     """
+    identifier = recognizer.id
+    name: str = recognizer.name  # type: ignore[has-type]  # set in Presidio's __init__ from an untyped default
     for result in results:
         if not result.recognition_metadata:
             result.recognition_metadata = {}
-        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
-        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, identifier)
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, name)
 
 
 class ChatAnalyzerEngine(AnalyzerEngine):
@@ -82,7 +83,6 @@ def build_analyzer(
     nlp_engine: Optional[NerOnlyNlpEngine] = None,
 ) -> ChatAnalyzerEngine:
     """An analyzer running ``recognizers`` (default: all of the project's) on the NER-only pipeline."""
-    make_offline()
     if recognizers is None:
         from bot.privacy.recognizers import all_recognizers
 
