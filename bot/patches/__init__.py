@@ -44,6 +44,10 @@ Who installs what, first thing in the process:
   then came too early for ``load_agent``'s). In a process an entry point
   prepared it does nothing.
 
+``bot.runtime.shared_redactor`` hands the process's redactor to ``log_records``,
+and installs that patch itself where no entry point did (a test, a script):
+a process that holds a redactor never logs unredacted.
+
 Errors::
 
     PatchError              a patch cannot be installed

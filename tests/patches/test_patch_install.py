@@ -179,3 +179,9 @@ def test_the_fault_handling_of_an_agent_closes_its_store() -> None:
     install_fault_handling(agent)
     assert agent.tracker_store._on_tracker_store_error is not None
     assert rasa_stores.wrapped_store(agent.tracker_store) is agent.tracker_store._tracker_store
+
+
+def test_the_package_says_what_it_offers() -> None:
+    assert all(hasattr(patches, name) for name in patches.__all__)
+    assert {"install_rasa_server", "install_training", "install_action_server", "install_engine",
+            "ensure_rasa_process", "PatchError", "VersionMismatch", "SignatureMismatch"} <= set(patches.__all__)
