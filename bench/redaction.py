@@ -204,6 +204,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         os.environ.setdefault(variable, "1")
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     sys.path.insert(0, str(REPO))
+    from bot.patches import install_engine
+
+    install_engine()  # stock Presidio's e-mail recognizer calls tldextract: offline (bot.patches.tld)
 
     path = dev_set_path(args.file)
     texts = load_texts(path, args.limit)

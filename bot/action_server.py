@@ -13,7 +13,8 @@
   sent it, when its seal says so under this server's policy, else here;
 - an unexpected error answers a short JSON error, never the request body
   (rasa-sdk's own handler returns the whole tracker);
-- every log record of the process is redacted (see bot.logs).
+- every log record of the process is redacted (see bot.logs; the patches of
+  ``bot.patches.install_action_server`` are installed first).
 """
 
 from __future__ import annotations
@@ -221,6 +222,12 @@ def create_app(
 
 
 def main(argv: Optional[list] = None) -> None:
+    from bot import patches
+
+    try:
+        patches.install_action_server()  # before anything logs or runs the engine (bot.patches)
+    except patches.PatchError as error:
+        raise SystemExit(f"the action server cannot start: {error}") from None
     parser = argparse.ArgumentParser(description="finbot's action server")
     parser.add_argument("--actions", default="actions", help="the package of actions")
     parser.add_argument("--host", default=os.environ.get("SANIC_HOST", "127.0.0.1"))
@@ -235,8 +242,9 @@ def main(argv: Optional[list] = None) -> None:
     if args.log_file:
         utils.configure_file_logging(logging.getLogger("bot"), args.log_file, level, None)
     utils.update_sanic_log_level()
-    # Installs log redaction for this process. The action server scrubs what it is sent but keeps no
-    # original: only the conversation's own redaction (channel, NLU step) writes to the vault.
+    patches.log_active()  # the "bot" logger's: in the log file too
+    # Log records are redacted with this process's redactor from here on. The action server scrubs what it
+    # is sent but keeps no original: only the conversation's own redaction (channel, NLU step) writes to the vault.
     redactor = without_vault(shared_redactor())
     scrubber = scrubber_for(redactor)
     try:

@@ -2,49 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import platform
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional, Tuple
+from typing import Optional, Tuple
 
 import click
 
-from bot.settings import Project, ProjectError, process_env
-
-
-class Options:
-    """The group's options; the project is located only by the commands that need one."""
-
-    def __init__(self, project_dir: Optional[Path], var_dir: Optional[Path]) -> None:
-        self.project_dir = project_dir
-        self.var_dir = var_dir
-
-    def project(self) -> Project:
-        try:
-            return Project.locate(self.project_dir, self.var_dir)
-        except ProjectError as error:
-            raise click.ClickException(str(error)) from error
-
-
-def shown(path: Path, project: Project) -> str:
-    """``path`` relative to the project when it is inside it (models may live elsewhere: FINBOT_MODELS_DIR)."""
-    try:
-        return str(path.relative_to(project.root))
-    except ValueError:
-        return str(path)
-
-
-def pass_project(command: Callable[..., None]) -> Callable[..., None]:
-    """Give ``command`` the located Project as its first argument."""
-
-    @click.pass_obj
-    @functools.wraps(command)
-    def wrapper(options: Options, *args: Any, **kwargs: Any) -> None:
-        command(options.project(), *args, **kwargs)
-
-    return wrapper
+from bot.cli_keys import keys
+from bot.cli_support import Options, pass_project, prepare_engine_process, shown
+from bot.settings import Project, process_env
 
 
 def versions() -> str:
@@ -82,6 +50,9 @@ def show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 def main(ctx: click.Context, project_dir: Optional[Path], var_dir: Optional[Path]) -> None:
     """A privacy-preserving financial assistant."""
     ctx.obj = Options(project_dir, var_dir)
+
+
+main.add_command(keys)
 
 
 @main.command()
@@ -251,6 +222,7 @@ def redact(text: Tuple[str, ...], jsonl: bool, policy: Optional[str]) -> None:
     from bot.privacy import Policy, PrivacyError, Redactor
     from bot.privacy.jsonl import redact_jsonl
 
+    prepare_engine_process()
     try:
         redactor = Redactor(policy=Policy.load(policy))
     except PrivacyError as error:
@@ -287,6 +259,7 @@ def parse(project: Project, jsonl: bool, policy: Optional[str]) -> None:
     from bot.training import train as train_model
 
     os.environ.update(OFFLINE_ENV)
+    prepare_engine_process()
     try:
         redactor = Redactor(policy=Policy.load(policy))
     except PrivacyError as error:
@@ -338,90 +311,9 @@ def purge(project: Project, endpoints_file: Optional[str]) -> None:
     """
     from bot.retention import purge_configured
 
+    prepare_engine_process()
     report = purge_configured(endpoints_file or project.endpoints, project.var)
     click.echo(f"deleted {report}")
-
-
-@main.group()
-def keys() -> None:
-    """The master key ring: list the keys, rotate to a new one, retire old ones (see README, "Keys").
-
-    Keys are shown by id (a public fingerprint), never themselves; values never.
-    """
-
-
-def ring_shown(project: Project) -> str:
-    """Where the project's key ring is: the variable, or the key file."""
-    import os
-
-    from bot.privacy.keys import KEY_ENV, KEY_FILE
-
-    return f"${KEY_ENV}" if os.environ.get(KEY_ENV) else shown(project.var / KEY_FILE, project)
-
-
-@keys.command("list")
-@pass_project
-def keys_list(project: Project) -> None:
-    """Print each key's id, which one is current, and how many vault rows each seals."""
-    from bot.privacy import PrivacyError
-    from bot.privacy.rotation import inventory
-
-    try:
-        click.echo("\n".join(inventory(project.var).lines(ring_shown(project))))
-    except PrivacyError as error:
-        raise click.ClickException(str(error)) from None
-
-
-@keys.command()
-@click.option("--reencrypt-only", is_flag=True,
-              help="Make no new key: re-encrypt the rows under older keys with the current one.")
-@click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 10000),
-              help="Rows re-encrypted per transaction.")
-@pass_project
-def rotate(project: Project, reencrypt_only: bool, batch: int) -> None:
-    """Make a new current key and re-encrypt the vault under it, while the servers keep running.
-
-    The new key becomes the first line of var/keys/master.key; running servers seal new values under it
-    within a second. The older keys stay (rows sealed by a server that has not noticed yet still open)
-    until `finbot keys retire`. With $FINBOT_VAULT_KEY set, the ring is yours to change (see README).
-    """
-    from bot.privacy import PrivacyError
-    from bot.privacy.keys import KEY_ENV
-    from bot.privacy.rotation import rotate as rotate_keys
-
-    where = ring_shown(project)
-    if where.startswith("$") and not reencrypt_only:
-        raise click.ClickException(
-            f"the key ring is in ${KEY_ENV}, which this command cannot change. Generate a key (python -c "
-            "'from bot.privacy.keys import generate_key; print(generate_key())'), put it first in "
-            f"${KEY_ENV} (new,old: newest first, commas between keys), roll the servers, then run: "
-            "finbot keys rotate --reencrypt-only")
-    try:
-        rotated = rotate_keys(project.var, reencrypt_only=reencrypt_only, batch_size=batch)
-    except PrivacyError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo("\n".join(rotated.lines(where)))
-
-
-@keys.command()
-@click.argument("key_ids", nargs=-1, metavar="[KEY_ID]...")
-@pass_project
-def retire(project: Project, key_ids: Tuple[str, ...]) -> None:
-    """Re-encrypt leftovers, then drop from the ring every old key (or each KEY_ID) that no vault row needs.
-
-    Refuses to drop a key that rows still need, and never drops the current one.
-    """
-    from bot.privacy import PrivacyError
-    from bot.privacy.rotation import retire as retire_keys
-
-    try:
-        retired = retire_keys(project.var, key_ids)
-    except PrivacyError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo("\n".join(retired.lines(ring_shown(project))))
-    refusal = retired.refusal()
-    if refusal:
-        raise click.ClickException(refusal)
 
 
 @main.command("eval-redaction")
@@ -432,6 +324,7 @@ def eval_redaction(file: Path, no_stock: bool, limit: Optional[int]) -> None:
     """Score the engine, and stock Presidio in the same run, on a labelled FILE (pii-dev format)."""
     from bot.privacy.evaluation import run_evaluation
 
+    prepare_engine_process()
     status = run_evaluation(file, sys.stdout, include_stock=not no_stock, limit=limit)
     if status:
         raise SystemExit(status)

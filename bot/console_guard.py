@@ -5,22 +5,27 @@ through Rasa's built-in ``cmdline`` channel, which ignores credentials.yml, so
 our channels cannot stand at its door. The NLU step (``bot.nlu_redacting``)
 keeps raw values out of the parse, but Rasa still builds the ``UserUttered``
 event, ``from_text`` slots and some log lines from the text it was sent. So
-when the model's components are loaded in a process that also has Rasa's
-console, that console's two send functions are wrapped: the text is redacted
-in the conversation (split values included) and the person is told what was
-hidden, as our channels do. ``rasa run`` never calls them.
+that console's two send functions are wrapped (``redacting_stream``,
+``redacting_block``; ``bot.patches.rasa_console`` puts them in place): the text
+is redacted in the conversation (split values included) and the person is
+told what was hidden, as our channels do. ``rasa run`` never calls them.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, AsyncIterator, Dict, List, Optional
+from typing import Any, AsyncGenerator, Awaitable, Callable, Dict, List, Optional
 
 from bot.channels.gate import REFUSAL
 from bot.privacy import PrivacyError
 from bot.privacy.notice import redaction_notice
 
 logger = logging.getLogger(__name__)
+
+Reply = Dict[str, Any]
+# Rasa's console: (server_url, auth_token, sender_id, message[, request_timeout]) -> the bot's replies.
+SendStream = Callable[..., AsyncGenerator[Reply, None]]
+SendBlock = Callable[[str, str, str, str], Awaitable[List[Reply]]]
 
 
 def redact_typed(sender_id: str, message: str) -> tuple[Optional[str], Optional[str]]:
@@ -35,18 +40,12 @@ def redact_typed(sender_id: str, message: str) -> tuple[Optional[str], Optional[
     return redaction.text, redaction_notice(redaction.kinds)
 
 
-def install() -> None:
-    """Wrap ``rasa.core.channels.console``'s send functions (once per process)."""
-    from rasa.core.channels import console
-
-    if getattr(console, "_finbot_redacting", False):
-        return
-    send_stream = console._send_message_receive_stream
-    send_block = console.send_message_receive_block
+def redacting_stream(send_stream: SendStream) -> SendStream:
+    """Rasa's ``_send_message_receive_stream`` that sends the typed message redacted, the notice first."""
 
     async def stream(
         server_url: str, auth_token: str, sender_id: str, message: str, request_timeout: Optional[int] = None
-    ) -> AsyncIterator[Dict[str, Any]]:
+    ) -> AsyncGenerator[Reply, None]:
         text, notice = redact_typed(sender_id, message)
         if text is None:
             yield {"text": REFUSAL}
@@ -56,13 +55,17 @@ def install() -> None:
         async for reply in send_stream(server_url, auth_token, sender_id, text, request_timeout=request_timeout):
             yield reply
 
-    async def block(server_url: str, auth_token: str, sender_id: str, message: str) -> List[Dict[str, Any]]:
+    return stream
+
+
+def redacting_block(send_block: SendBlock) -> SendBlock:
+    """Rasa's ``send_message_receive_block`` that sends the typed message redacted, the notice first."""
+
+    async def block(server_url: str, auth_token: str, sender_id: str, message: str) -> List[Reply]:
         text, notice = redact_typed(sender_id, message)
         if text is None:
             return [{"text": REFUSAL}]
-        replies: List[Dict[str, Any]] = await send_block(server_url, auth_token, sender_id, text)
+        replies: List[Reply] = await send_block(server_url, auth_token, sender_id, text)
         return ([{"text": notice}] if notice else []) + replies
 
-    console._send_message_receive_stream = stream
-    console.send_message_receive_block = block
-    console._finbot_redacting = True
+    return block

@@ -1,18 +1,20 @@
 """Every log record of the process passes through redaction before any handler sees it.
 
-Installed as the LogRecord factory, so it covers every logger (Rasa, Sanic's
-access and error logs, structlog, which Rasa routes through the standard
-library, rasa-sdk, ours), every level and every handler, including handlers
-added later. The message is formatted and redacted once, when the record is
-made; tracebacks and stack traces are redacted too. If redaction fails, the
-message is withheld, never written raw.
+``redacting`` makes the LogRecord factory (``bot.patches.log_records``
+installs it), so it covers every logger (Rasa, Sanic's access and error logs,
+structlog, which Rasa routes through the standard library, rasa-sdk, ours),
+every level and every handler, including handlers added later. The message is
+formatted and redacted once, when the record is made, with the function given
+to ``redact_with`` (the process's redactor, once it has one); tracebacks and
+stack traces are redacted too. If redaction fails, the message is withheld,
+never written raw.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, Optional
 
 WITHHELD = "[log message withheld: it could not be redacted]"
 INSIDE_REDACTOR = "[log message from inside the redactor withheld]"
@@ -20,9 +22,21 @@ INSIDE_REDACTOR = "[log message from inside the redactor withheld]"
 # Threads whose records are withheld: the engine's detection workers (see bot.privacy.engine).
 REDACTION_THREAD_PREFIX = "redact"
 
+RecordFactory = Callable[..., logging.LogRecord]
+
 _state = threading.local()
-_installed: dict = {}
+_redaction: Dict[str, Callable[[str], str]] = {}
 _formatter = logging.Formatter()
+
+
+def redact_with(redact: Callable[[str], str]) -> None:
+    """Redact every log record made from now on with ``redact``; a second call replaces the function."""
+    _redaction["redact"] = redact
+
+
+def stop_redacting() -> None:
+    """Records pass unchanged again (for tests)."""
+    _redaction.pop("redact", None)
 
 
 def _redact_or_withhold(redact: Callable[[str], str], text: str) -> str:
@@ -32,17 +46,13 @@ def _redact_or_withhold(redact: Callable[[str], str], text: str) -> str:
         return WITHHELD
 
 
-def install_log_redaction(redact: Callable[[str], str]) -> None:
-    """Redact every log record made from now on with ``redact``; a second call replaces the function."""
-    _installed["redact"] = redact
-    if "factory" in _installed:
-        return
-    previous = logging.getLogRecordFactory()
-    _installed["factory"] = previous
+def redacting(previous: RecordFactory) -> RecordFactory:
+    """A LogRecord factory: ``previous``'s records, redacted with the function given to ``redact_with``
+    (unchanged while there is none)."""
 
     def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        current: Optional[Callable[[str], str]] = _installed.get("redact")
+        current: Optional[Callable[[str], str]] = _redaction.get("redact")
         if current is None:
             return record
         if getattr(_state, "busy", False) or threading.current_thread().name.startswith(REDACTION_THREAD_PREFIX):
@@ -66,12 +76,4 @@ def install_log_redaction(redact: Callable[[str], str]) -> None:
             _state.busy = False
         return record
 
-    logging.setLogRecordFactory(make_record)
-
-
-def uninstall_log_redaction() -> None:
-    """Restore the factory that was in place before (for tests)."""
-    factory = _installed.pop("factory", None)
-    _installed.pop("redact", None)
-    if factory is not None:
-        logging.setLogRecordFactory(factory)
+    return make_record

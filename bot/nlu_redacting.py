@@ -58,9 +58,12 @@ class RedactingPreprocessor(GraphComponent):
         cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
         execution_context: ExecutionContext,
     ) -> RedactingPreprocessor:
-        from bot import console_guard
+        from bot import patches
 
-        console_guard.install()  # plain `rasa shell`: its console redacts before it sends (see console_guard)
+        # A process that Rasa's own command line started (plain `rasa shell`, `rasa run`) runs no code of ours
+        # before the model loads: this is where it gets its patches (bot.patches; its console redacts before
+        # it sends, its agent gets the fault handling). In a process an entry point prepared, nothing happens.
+        patches.ensure_rasa_process()
         return cls()
 
     @property
@@ -76,12 +79,6 @@ class RedactingPreprocessor(GraphComponent):
         return training_data
 
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
-        if tracker is not None:
-            # A server whose channels are not ours (plain `rasa shell`, Rasa's stock channels) gets its action
-            # calls sealed and bounded before this message's actions run: unsealed, they would be refused.
-            from bot.faults.install import ensure_installed, running_agent
-
-            ensure_installed(running_agent())
         conversation = tracker.sender_id if tracker is not None else SCOPE
         before = previous_message(tracker, self._clock.now()) if tracker is not None else None
         for message in messages:

@@ -169,7 +169,7 @@ def purge_configured(endpoints_file: Any, var_dir: Any, clock: Clock = SYSTEM_CL
     from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 
-    from bot.server import move_sqlite_paths
+    from bot.settings import move_sqlite_paths
 
     var = Path(var_dir)
     policy = Policy.load()

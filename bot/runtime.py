@@ -1,7 +1,9 @@
 """One Redactor per server process, shared by channels, stores, broker and logs.
 
 The first caller builds it (loading spaCy, the vault and the keys under the
-var folder) and installs log redaction for the whole process.
+var folder) and has every log record of the process redacted with it (the
+LogRecord factory of ``bot.patches.log_records``, which the process's entry
+point installed; one that none did gets it here rather than log unredacted).
 
 For the end-to-end benchmark's baseline only, ``FINBOT_UNSAFE_NO_REDACTION=1``
 (exactly ``1``) makes it a pass-through that returns every text unchanged,
@@ -18,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
-from bot.logs import install_log_redaction
+from bot.patches.log_records import install_log_redaction
 from bot.privacy import DetectedEntity, Policy, Redaction, Redactor
 from bot.privacy.memory import DigestMemory
 from bot.privacy.placeholders import InMemoryPlaceholderIndex

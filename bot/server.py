@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.settings import Project, process_env
+from bot.settings import Project, move_sqlite_paths, process_env
 
 READY_TIMEOUT_SECONDS = 240.0
 # A server that stops on its own is restarted, at most RESTART_LIMIT times within RESTART_WINDOW_SECONDS;
@@ -39,17 +39,6 @@ def render_endpoints(project: Project, actions_url: str) -> Path:
     target = project.run_dir / "endpoints.yml"
     target.write_text(yaml.safe_dump(config, sort_keys=False))
     return target
-
-
-def move_sqlite_paths(section: Any, var: Path) -> None:
-    """Point every SQLite ``db: var/...`` (at any depth, e.g. inside a wrapped store) into ``var``."""
-    if not isinstance(section, dict):
-        return
-    db = section.get("db")
-    if section.get("dialect") == "sqlite" and isinstance(db, str) and db.startswith("var/"):
-        section["db"] = str(var / db[len("var/"):])
-    for value in section.values():
-        move_sqlite_paths(value, var)
 
 
 def _answers(url: str) -> bool:
@@ -115,8 +104,9 @@ class Servers:
             sys.executable, "-m", "bot.action_server", "--actions", "actions", "--host", self.host,
             "--port", str(self.actions_port), "--log-file", str(self.project.logs / "actions.log"), *log_level,
         ]
+        # Through the launcher: it installs the patches the Rasa process needs (bot.patches) before Rasa starts.
         rasa = [
-            sys.executable, "-m", "rasa", "run",
+            sys.executable, "-m", "bot.rasa_launcher", "run",
             "--model", str(self.model),
             "--endpoints", str(endpoints),
             "--credentials", str(self.project.credentials),
@@ -135,7 +125,7 @@ class Servers:
         if self.api_token:
             # The token goes through the environment, not the command line that `ps` shows
             # (bot.rasa_launcher hands it to Rasa inside the process).
-            rasa = [sys.executable, "-m", "bot.rasa_launcher", *rasa[3:], "--enable-api"]
+            rasa = [*rasa, "--enable-api"]
             rasa_env = {**rasa_env, API_TOKEN_ENV: self.api_token}
         for name, command in (("actions", actions), ("rasa", rasa)):
             output = open(self.project.logs / f"{name}.out", "ab") if self.quiet else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 # Environment for every Rasa process we start: no telemetry, no hub downloads,
 # no public-suffix-list fetch. Nothing reaches the network at run time.
@@ -107,3 +107,14 @@ def process_env(extra: Optional[Mapping[str, str]] = None, *, serving: bool = Fa
     if extra:
         env.update(extra)
     return env
+
+
+def move_sqlite_paths(section: Any, var: Path) -> None:
+    """Point every SQLite ``db: var/...`` (at any depth, e.g. inside a wrapped store) into ``var``."""
+    if not isinstance(section, dict):
+        return
+    db = section.get("db")
+    if section.get("dialect") == "sqlite" and isinstance(db, str) and db.startswith("var/"):
+        section["db"] = str(var / db[len("var/"):])
+    for value in section.values():
+        move_sqlite_paths(value, var)

@@ -90,8 +90,9 @@ def train(project: Project, *, force: bool = False) -> Path:
 
 def _run_rasa_train(project: Project, target: Path, folder: Path) -> None:
     """``rasa train`` into ``folder``, as ``target``'s name; TrainingError if it fails."""
+    # Through the launcher: it installs the patches training needs (bot.patches) before Rasa starts.
     command = [
-        sys.executable, "-m", "rasa", "train",
+        sys.executable, "-m", "bot.rasa_launcher", "train",
         "--config", str(project.config),
         "--domain", str(project.domain),
         "--data", str(project.data),

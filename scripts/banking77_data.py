@@ -228,7 +228,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--heldout", type=Path, default=HELDOUT_FILE, help="the held-out CSV to write")
     parser.add_argument("--show-changes", action="store_true", help="print the original of each redacted example")
     args = parser.parse_args(argv)
+    from bot.patches import install_engine
 
+    install_engine()  # the engine runs here: off the network, log records redacted (bot.patches)
     labels = read_labels(args.categories or args.csv.with_name("categories.json"))
     examples, repeats = drop_repeats(read_examples(args.csv, labels))
     train, heldout = split(examples)

@@ -11,7 +11,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import action_validation
-from bot.action_validation import install, response_validator, validate_action_result
+from bot.action_validation import response_validator, validate_action_result
+from bot.patches.rasa_actions import install_action_validation as install
 
 RASAS_OWN = RemoteAction._validate_action_result  # as imported, before any install
 
@@ -88,5 +89,5 @@ def test_another_rasas_method_is_left_alone(rasas_validation: None) -> None:
 
 
 def test_the_module_says_what_it_offers() -> None:
-    assert set(action_validation.__all__) == {"ValidationError", "install", "response_validator",
-                                              "validate_action_result"}
+    # Installing it into Rasa is bot.patches.rasa_actions's job.
+    assert set(action_validation.__all__) == {"ValidationError", "response_validator", "validate_action_result"}

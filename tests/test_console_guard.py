@@ -8,7 +8,8 @@ from typing import Any, AsyncIterator, Dict, List, Optional
 import pytest
 from rasa.core.channels import console
 
-from bot import console_guard, runtime
+from bot import runtime
+from bot.console_guard import redacting_block, redacting_stream
 from bot.privacy import Redactor
 from bot.privacy.analyzer import build_analyzer
 
@@ -27,11 +28,10 @@ def sent(monkeypatch: pytest.MonkeyPatch, nlp_engine: Any) -> List[str]:
         seen.append(message)
         return [{"text": "ok"}]
 
-    monkeypatch.setattr(console, "_send_message_receive_stream", fake_stream)
-    monkeypatch.setattr(console, "send_message_receive_block", fake_block)
-    monkeypatch.setattr(console, "_finbot_redacting", False, raising=False)
+    # What bot.patches.rasa_console puts in place of Rasa's own functions (tests/patches/ test that it does).
+    monkeypatch.setattr(console, "_send_message_receive_stream", redacting_stream(fake_stream))
+    monkeypatch.setattr(console, "send_message_receive_block", redacting_block(fake_block))
     monkeypatch.setattr(runtime, "_chosen", [Redactor(analyzer=build_analyzer(nlp_engine=nlp_engine))])
-    console_guard.install()
     return seen
 
 

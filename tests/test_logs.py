@@ -9,7 +9,8 @@ from typing import Any, Iterator, List
 
 import pytest
 
-from bot.logs import INSIDE_REDACTOR, WITHHELD, install_log_redaction, uninstall_log_redaction
+from bot.logs import INSIDE_REDACTOR, WITHHELD
+from bot.patches.log_records import install_log_redaction, uninstall_log_redaction
 
 CANARY = "4111111111111111"
 

@@ -40,6 +40,6 @@ def test_both_servers_start_with_the_serving_pools(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(Servers, "_wait_ready", lambda self, url, name: None)
     project = Project(Path(__file__).resolve().parents[1], var=tmp_path / "var")
     Servers(project, tmp_path / "model.tar.gz").start()
-    assert [entry["command"][2] for entry in started] == ["bot.action_server", "rasa"]
+    assert [entry["command"][2] for entry in started] == ["bot.action_server", "bot.rasa_launcher"]
     for entry in started:
         assert {k: entry["env"][k] for k in SERVING_THREADS_ENV} == SERVING_THREADS_ENV

@@ -18,8 +18,8 @@ from rasa.core.channels.channel import UserMessage
 
 from bot import metrics
 from bot.channels.auth import ALL_SCOPES, VOUCHED_KEY
-from bot.faults.install import guard_messages
 from bot.faults.replies import refusal_for
+from bot.faults.stores import answer_store_outages
 from bot.privacy import Redaction, Redactor
 from bot.privacy.notice import kind_labels, redaction_notice
 from bot.runtime import shared_redactor
@@ -121,7 +121,7 @@ class PrivacyGate:
 
     def wrap(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
         """An ``on_new_message`` that admits each message first, and refuses it on any privacy error."""
-        on_new_message = guard_messages(on_new_message)  # bounded action calls, store outages answered
+        on_new_message = answer_store_outages(on_new_message)
 
         async def guarded(message: UserMessage) -> Any:
             started = time.perf_counter()

@@ -12,9 +12,9 @@
 - The vault is unavailable: the message needing it is refused with a clear
   reply (see ``refusal_for``), never passed on or kept unredacted.
 
-``guard_messages`` (in ``bot.faults.install``) puts the first two into the
-running Rasa server; every input channel passes its messages through it
-(``PrivacyGate.wrap``).
+``bot.faults.install`` puts the first two into the running Rasa server's
+agent, once, when the server starts; every input channel answers a tracker-store
+outage (``answer_store_outages``, through ``PrivacyGate.wrap``).
 
 Errors (a failed action call is answered, not raised: Rasa would drop it)::
 

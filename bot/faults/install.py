@@ -1,15 +1,14 @@
-"""Put the fault handling into a running Rasa server: every input channel passes its messages through it.
+"""Put the fault handling into a running Rasa server's agent: its action calls bounded and sealed, its
+tracker store closed (see ``bot.faults``).
 
-The same start-up listener starts the server's retention purge (bot.retention).
-
-Each redacting channel's blueprint calls ``install_at_start``: once the server
-has loaded its agent (Rasa loads it before the server starts), the agent's
-action calls are bounded and its tracker store fails closed, so Rasa's HTTP API
-(``--enable-api``) gets the same handling before any channel message.
-``PrivacyGate.wrap`` (every channel's path into Rasa) wraps Rasa's
-``on_new_message`` with ``guard_messages``: it installs the handling into an
-agent that came later (a model replaced through the API), and answers a
-tracker-store outage for every message.
+``ensure_installed`` does it once per agent, before the agent serves: each
+redacting channel's blueprint calls ``install_at_start``, so once the server
+has loaded its agent (Rasa loads it before the server starts) the handling is
+in place, and Rasa's HTTP API (``--enable-api``) gets it before any channel
+message. The same start-up listener starts the server's retention purge
+(bot.retention). An agent loaded later (a model replaced through the API), or
+one whose server has no channel of ours (plain ``rasa shell``), gets it from
+``bot.patches.rasa_agent``.
 """
 
 from __future__ import annotations
@@ -18,33 +17,28 @@ import logging
 import weakref
 from typing import Any, Optional
 
-import rasa
-from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.domain import Domain
-from sanic import Blueprint, Sanic
-from sanic.exceptions import SanicException
+from sanic import Blueprint
 
-from bot import action_validation
 from bot.action_calls import CallSealer, CallSigner, call_key
 from bot.faults.actions import DEFAULT_TIMEOUT_SECONDS, BoundedActionEndpoint
-from bot.faults.stores import OnNewMessage, answer_store_outages, fail_closed
+from bot.patches.guard import log_active
+from bot.patches.rasa_stores import fail_closed, wrapped_store
 from bot.privacy.policy import Policy
 from bot.runtime import redaction_disabled
 from bot.stores.scrub import EventScrubber
 
 logger = logging.getLogger(__name__)
 
-TESTED_RASA = "3.6."
 _installed: weakref.WeakSet[Any] = weakref.WeakSet()  # agents with fault handling in place
 
 
 def install_fault_handling(agent: Any) -> None:
     """Bound the agent's action calls and make its tracker store fail closed (see ``bot.faults``).
 
-    Also has the action server's answers validated with a validator built once (``bot.action_validation``).
+    VersionMismatch or SignatureMismatch (``bot.patches``) if Rasa's tracker store wrapper is not the one
+    ``fail_closed`` was written for.
     """
-    if not rasa.__version__.startswith(TESTED_RASA):
-        logger.warning("fault handling was tested with Rasa %sx, this is %s", TESTED_RASA, rasa.__version__)
     endpoint = getattr(agent, "action_endpoint", None)
     if endpoint is not None and not isinstance(endpoint, BoundedActionEndpoint):
         domain = getattr(agent, "domain", None)
@@ -63,10 +57,6 @@ def install_fault_handling(agent: Any) -> None:
     store = getattr(agent, "tracker_store", None)
     if store is not None and fail_closed(store):
         logger.info("the tracker store fails closed: no in-memory fall-back")
-    try:
-        action_validation.install()
-    except Exception as error:  # Rasa's own (slower) validation stays: nothing else depends on this
-        logger.warning("action answers keep Rasa's own validation (%s)", type(error).__name__)
 
 
 def call_sealer(store: Any) -> Optional[CallSealer]:
@@ -78,7 +68,7 @@ def call_sealer(store: Any) -> Optional[CallSealer]:
     except Exception as error:  # no key to read (a folder not writable, a malformed key, ...)
         logger.error("action calls cannot be sealed (%s): the action server will refuse them", type(error).__name__)
         return None
-    inner = getattr(store, "_tracker_store", store)  # Rasa wraps the configured store in a FailSafeTrackerStore
+    inner = wrapped_store(store)  # Rasa wraps the configured store in a FailSafeTrackerStore
     scrubber = getattr(inner, "scrubber", None)
     policy = policy_of(inner)
     if not isinstance(scrubber, EventScrubber) or redaction_disabled() or policy is None:
@@ -100,6 +90,7 @@ def ensure_installed(agent: Any) -> None:
     if agent is not None and agent not in _installed:
         install_fault_handling(agent)
         _installed.add(agent)
+        log_active()
 
 
 def install_at_start(blueprint: Blueprint) -> None:
@@ -112,25 +103,3 @@ def install_at_start(blueprint: Blueprint) -> None:
         agent = getattr(app.ctx, "agent", None)
         ensure_installed(agent)
         start_on_server(app, agent)
-
-
-def running_agent() -> Optional[Any]:
-    """The agent of the Rasa server running in this process, or None (not loaded yet, or no server)."""
-    try:
-        apps = [Sanic.get_app()]
-    except SanicException:  # none, or several (then the one that holds an agent)
-        apps = list(getattr(Sanic, "_app_registry", {}).values())
-    agents = [agent for agent in (getattr(app.ctx, "agent", None) for app in apps) if agent is not None]
-    return agents[0] if len(agents) == 1 else None
-
-
-def guard_messages(on_new_message: OnNewMessage) -> OnNewMessage:
-    """``on_new_message`` with the fault handling in place: installed into the running server's agent
-    before a message is handled, and a tracker-store outage answered (``answer_store_outages``)."""
-    answered = answer_store_outages(on_new_message)
-
-    async def guarded(message: UserMessage) -> Any:
-        ensure_installed(running_agent())
-        return await answered(message)
-
-    return guarded

@@ -6,8 +6,9 @@ parameters), answers a read with ``None`` (so the message starts a fresh
 conversation: a half-filled form is silently forgotten) and keeps the
 conversation in an in-memory store instead (a copy outside the redacting
 store). Its ``on_tracker_store_error`` callback is Rasa's hook for this:
-``fail_closed`` sets one that raises ``ConversationStoreUnavailable``, so
-nothing falls back; ``answer_store_outages`` turns that into a reply.
+``bot.patches.rasa_stores.fail_closed`` sets ``raise_unavailable``, which
+raises ``ConversationStoreUnavailable``, so nothing falls back;
+``answer_store_outages`` turns that into a reply.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import logging
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
 
 from bot.faults.errors import ConversationStoreUnavailable
 from bot.faults.replies import STORE_UNAVAILABLE
@@ -33,21 +33,6 @@ def raise_unavailable(error: Exception) -> None:
     """
     logger.error("the tracker store failed (%s); the message is refused", type(error).__name__)
     raise ConversationStoreUnavailable(f"the tracker store failed: {type(error).__name__}") from None
-
-
-def fail_closed(store: TrackerStore) -> bool:
-    """Make Rasa's ``FailSafeTrackerStore`` ``store`` raise on errors instead of falling back.
-
-    Returns whether it did (False for any other kind of store, which has no fall-back to switch off).
-    """
-    if not isinstance(store, FailSafeTrackerStore):
-        return False
-    if not hasattr(store, "_on_tracker_store_error"):
-        # Rasa keeps the constructor's callback here (3.6); if that changes, say so rather than guess.
-        logger.error("cannot switch off the tracker store's in-memory fall-back in this Rasa version")
-        return False
-    store._on_tracker_store_error = raise_unavailable
-    return True
 
 
 def answer_store_outages(on_new_message: OnNewMessage) -> OnNewMessage:

@@ -14,7 +14,6 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
 from bot.privacy import deadline
 from bot.privacy.nlp import LANGUAGE, NerOnlyNlpEngine
-from bot.privacy.offline import make_offline
 
 # How far from a value its context words may stand, in tokens: "my account
 # number is 12345678" (before) and "12345678 is my account number" (after).
@@ -23,6 +22,22 @@ CONTEXT_SUFFIX_TOKENS = 4
 # A context word raises a weak pattern's score by this much, to at least the floor.
 CONTEXT_BOOST = 0.35
 CONTEXT_FLOOR = 0.4
+
+
+def tag_with_recognizer(results: List[RecognizerResult], recognizer: EntityRecognizer) -> None:
+    """Give each result the recognizer's id and name in its recognition metadata, where it has none yet.
+
+    What Presidio 2.2.360's ``AnalyzerEngine.analyze`` does to every recognizer's
+    results (in a private method): its context enhancer finds the recognizer of a
+    result by that id.
+    """
+    identifier = recognizer.id
+    name: str = recognizer.name  # type: ignore[has-type]  # set in Presidio's __init__ from an untyped default
+    for result in results:
+        if not result.recognition_metadata:
+            result.recognition_metadata = {}
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, identifier)
+        result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, name)
 
 
 class ChatAnalyzerEngine(AnalyzerEngine):
@@ -51,7 +66,7 @@ class ChatAnalyzerEngine(AnalyzerEngine):
             deadline.check()
             found = recognizer.analyze(text=text, entities=self._entities, nlp_artifacts=nlp_artifacts)
             if found:
-                self._AnalyzerEngine__add_recognizer_id_if_not_exists(found, recognizer)  # type: ignore[attr-defined]
+                tag_with_recognizer(found, recognizer)
                 results.extend(found)
         weak = [r for r in results if r.score < thresholds.get(r.entity_type, 1.0)]
         if weak:
@@ -68,7 +83,6 @@ def build_analyzer(
     nlp_engine: Optional[NerOnlyNlpEngine] = None,
 ) -> ChatAnalyzerEngine:
     """An analyzer running ``recognizers`` (default: all of the project's) on the NER-only pipeline."""
-    make_offline()
     if recognizers is None:
         from bot.privacy.recognizers import all_recognizers
 

@@ -85,13 +85,13 @@ STOCK_NLP_CONFIGURATION: Dict[str, Any] = {
 
 
 def build_stock_analyzer() -> Any:
-    """Stock Presidio: AnalyzerEngine with its predefined recognizers on the full spaCy pipeline."""
+    """Stock Presidio: AnalyzerEngine with its predefined recognizers on the full spaCy pipeline.
+
+    Its e-mail recognizer calls ``tldextract.extract``: the process's entry point keeps that off the network
+    (``bot.patches.install_engine``)."""
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from bot.privacy.offline import make_offline
-
-    make_offline()
     presidio_log = logging.getLogger("presidio-analyzer")
     level = presidio_log.level
     presidio_log.setLevel(logging.ERROR)  # its warnings about the default NER configuration

@@ -25,7 +25,7 @@ def texts(reply: List[Dict[str, Any]]) -> List[str]:
 
 
 def server_pid(assistant: RunningAssistant, module: str) -> int:
-    """The process id of one of the run's servers: ``module`` is "bot.action_server" or "rasa"."""
+    """The process id of one of the run's servers: ``module`` is "bot.action_server" or "bot.rasa_launcher"."""
     pattern = f"-m {module} .*{assistant.var_dir}"
     found = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True).stdout.split()
     assert len(found) == 1, f"expected one process matching {pattern!r}, found {found}"

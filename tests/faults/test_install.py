@@ -71,7 +71,7 @@ def test_the_handling_is_in_place_once_the_server_has_started(monkeypatch: pytes
     try:
         asyncio.run(started())
     finally:
-        Sanic._app_registry.pop(app.name, None)  # no second app holding an agent for running_agent() to see
+        Sanic._app_registry.pop(app.name, None)  # the next test may make an app of the same name
     assert isinstance(agent.action_endpoint, BoundedActionEndpoint) and agent.action_endpoint.timeout_seconds == 3
     assert agent.processor.action_endpoint is agent.action_endpoint
 

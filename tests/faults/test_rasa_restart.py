@@ -15,7 +15,7 @@ def test_rasa_killed_mid_form_is_restarted_and_the_form_goes_on_from_the_store(f
     assert any("regular monthly costs" in t for t in texts(asked)), asked
     before = tracker_rows(faulty, "restart")
     mark = len(faulty.read_output())
-    kill(faulty, "rasa")
+    kill(faulty, "bot.rasa_launcher")
     wait_for_output(faulty, "the Rasa server stopped (killed by SIGKILL); restarting it", mark, timeout=30)
     wait_for_output(faulty, "the Rasa server is back.", mark)
     assert faulty.process.poll() is None and answers(faulty.rasa_url + "/")

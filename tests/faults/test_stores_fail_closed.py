@@ -18,7 +18,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import OperationalError
 
 from bot.faults import STORE_UNAVAILABLE, ConversationStoreUnavailable
-from bot.faults.stores import answer_store_outages, fail_closed
+from bot.faults.stores import answer_store_outages
+from bot.patches.rasa_stores import fail_closed
 
 SECRET_PARAMETER = "Zebulon Quackenbush"
 

@@ -190,3 +190,14 @@ def test_the_search_would_find_a_canary_in_a_terminal(finbot_shell: Session) -> 
     assert search(planted, [CANARIES[0]]) == [f"canary #0 ({CANARIES[0].kind}) in finbot shell terminal"]
     # The typed lines themselves are what the transcript leaves out: they do hold the canaries.
     assert search({"typed": "\n".join(console.typed)}, CANARIES[:5]) != []
+
+
+def test_the_plain_rasa_shell_got_the_projects_patches(assistant: RunningAssistant, rasa_shell: Session) -> None:
+    """No entry point of ours starts plain ``rasa shell``: its patches come from the model's NLU step
+    (bot.patches.ensure_rasa_process), and its agent's fault handling before the first message's actions."""
+    log = (assistant.var_dir / "logs" / "rasa-shell.log").read_text(errors="replace")
+    found = re.findall(r"patches in place in this process: (.*)$", log, re.M)
+    assert found, "the rasa shell's agent never got the fault handling"
+    assert set(found[0].strip().split("; ")) >= {
+        "tldextract offline", "log record redaction", "console redaction", "fault handling of loaded agents",
+        "action answer validation", "fault handling at an agent's first message", "tracker store fails closed"}

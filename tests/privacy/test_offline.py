@@ -9,12 +9,16 @@ from pathlib import Path
 
 from tests.support.servers import NETGUARD_SITE, ROOT
 
+# The engine on its own first; then what every entry point installs (bot.patches) for any other caller of
+# tldextract in the process (stock Presidio's e-mail recognizer).
 SCRIPT = """
 import tldextract
 from bot.privacy import Redactor
 redactor = Redactor()
 text = "write to jane.doe@example.co.uk or visit, card 4111 1111 1111 1111, call +44 20 7946 0958"
 print(redactor.redact(text, "c1").text)
+from bot.patches import install_engine
+install_engine()
 print(tldextract.extract("mail.example.co.uk").suffix)
 """
 

@@ -149,7 +149,7 @@ def start_pair(pair: Pair, model: Path, endpoints: Dict[str, Any], env: Dict[str
     commands = {
         "actions": [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--host", "127.0.0.1",
                     "--port", str(pair.actions_port), "--log-file", str(logs / "actions.log"), *log_level],
-        "rasa": [sys.executable, "-m", "rasa", "run", "--model", str(model),
+        "rasa": [sys.executable, "-m", "bot.rasa_launcher", "run", "--model", str(model),
                  "--endpoints", str(pair.var / "endpoints.yml"), "--credentials", str(pair.var / "credentials.yml"),
                  "--interface", "127.0.0.1", "--port", str(pair.rasa_port), "--log-file", str(logs / "rasa.log"),
                  *log_level],
