@@ -87,10 +87,15 @@ STOCK_NLP_CONFIGURATION: Dict[str, Any] = {
 def build_stock_analyzer() -> Any:
     """Stock Presidio: AnalyzerEngine with its predefined recognizers on the full spaCy pipeline.
 
-    Its e-mail recognizer calls ``tldextract.extract``: the process's entry point keeps that off the network
-    (``bot.patches.install_engine``)."""
+    Its e-mail recognizer calls ``tldextract.extract``, which would fetch the public suffix list from the
+    internet: the tldextract patch is installed here (idempotent), whatever the entry point did, so no
+    caller can build a stock analyzer that goes online."""
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from bot.patches import tld
+
+    tld.install()
 
     presidio_log = logging.getLogger("presidio-analyzer")
     level = presidio_log.level
