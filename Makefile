@@ -11,9 +11,11 @@ FINBOT := $(BIN)/finbot
 # runtime (all that `pip install .` needs; the image installs only it and requirements-nodeps.lock),
 # requirements-dev.lock what the dev extra adds. The -nodeps locks hold packages installed without
 # their declared dependencies (pyproject.toml's [tool.finbot] no-deps and no-deps-dev say why).
+# The Python client (clients/python/) is a distribution of its own; .venv has it installed editable too.
+CLIENT_PYPROJECT := clients/python/pyproject.toml
 LOCKS := requirements.lock requirements-dev.lock requirements-nodeps.lock requirements-dev-nodeps.lock
 # Re-created from scratch only when the pins change, so it holds exactly the locks.
-STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml $(CLIENT_PYPROJECT) 2>/dev/null | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
 
 export RASA_TELEMETRY_ENABLED := false
@@ -23,11 +25,12 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run shell test lint validate browser test-services bench lock clean
+.PHONY: help setup train run shell test lint validate browser client-check test-services bench lock clean
 
 help:
 	@echo "make run            set up, train the model if its inputs changed, start the assistant"
 	@echo "make test           set up, lint, validate the training data, run the whole test suite"
+	@echo "make client-check   the Python client's tests (clients/python/) on a Python newer than 3.10"
 	@echo "make test-services  tests against PostgreSQL, Redis and RabbitMQ"
 	@echo "make lock           re-resolve pyproject.toml into the requirements*.lock files (UPGRADE='NAME ...' lets those move)"
 
@@ -42,7 +45,7 @@ $(WIDGET_STAMP): widget/package.json widget/package-lock.json
 	touch $@
 
 # `pip check` runs before the no-deps packages go in: it would name their absent dependencies.
-$(STAMP): $(LOCKS) pyproject.toml scripts/find-python310.sh
+$(STAMP): $(LOCKS) pyproject.toml $(CLIENT_PYPROJECT) scripts/find-python310.sh
 	@set -e; \
 	PY310=$$(scripts/find-python310.sh); \
 	echo "creating $(VENV) with $$PY310 (the pins changed or it did not exist)"; \
@@ -52,8 +55,9 @@ $(STAMP): $(LOCKS) pyproject.toml scripts/find-python310.sh
 	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.3.1"
 	@echo "setup 2/4: $$(cat requirements.lock requirements-dev.lock | grep -c '==') pinned packages from requirements.lock and requirements-dev.lock (several minutes on a fresh machine)"
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock -r requirements-dev.lock
-	@echo "setup 3/4: finbot itself (editable), then pip check"
+	@echo "setup 3/4: finbot itself and its Python client (both editable), then pip check"
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e clients/python
 	$(PY) -m pip check
 	@echo "setup 4/4: $$(cat requirements-nodeps.lock requirements-dev-nodeps.lock | grep -c '==') packages without their dependencies (requirements-nodeps.lock, requirements-dev-nodeps.lock)"
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-nodeps.lock -r requirements-dev-nodeps.lock
@@ -72,8 +76,9 @@ shell: setup
 # deptry: every package that bot/ and actions/ import is declared in pyproject.toml's dependencies
 # (none only in the dev extra); tests/, bench/ and scripts/ may import the dev extra as well.
 lint: setup
-	$(BIN)/ruff check bot actions tests bench scripts
+	$(BIN)/ruff check bot actions tests bench scripts clients
 	$(BIN)/mypy bot actions
+	$(BIN)/mypy clients/python/src
 	$(BIN)/deptry bot actions
 	$(BIN)/deptry tests bench scripts --ignore DEP002,DEP004
 
@@ -84,7 +89,13 @@ validate: setup
 browser:
 	scripts/ensure-chromium.sh
 
-test: setup lint validate browser
+# The Python client's own tests, on a Python newer than the server's 3.10, in clients/python/.venv
+# (re-created when clients/python/constraints.txt or its pyproject.toml change). The main run below
+# does not collect clients/python/tests (testpaths): they run here, once.
+client-check:
+	scripts/client-check.sh
+
+test: setup lint validate browser client-check
 	$(PY) -m pytest -m "not services" --durations=25 $(PYTEST_ARGS)
 
 test-services: setup
@@ -106,4 +117,4 @@ lock:
 	@set -e; PY310=$$(scripts/find-python310.sh); "$$PY310" scripts/lock.py $(addprefix --upgrade=,$(UPGRADE))
 
 clean:
-	rm -rf $(VENV) widget/node_modules models var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) clients/python/.venv widget/node_modules models var .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""bot.client against the real assistant (the shared ``assistant`` fixture): the contract, end to end.
+"""finbot_client against the real assistant (the shared ``assistant`` fixture): the contract, end to end.
 
 Each test talks in its own conversation (a fresh token subject), so the tests
 share one ``finbot run`` without seeing each other's messages.
@@ -13,7 +13,7 @@ from typing import Iterator, List
 import pytest
 
 from bot.channels.auth import SCOPE_CHAT, SCOPE_PRIVACY_ERASE, SCOPE_PRIVACY_READ
-from bot.client import AuthenticationError, FinbotClient, KindCount, PermissionDeniedError, Reply
+from finbot_client import AuthenticationError, FinbotClient, KindCount, PermissionDeniedError, Reply
 from tests.support.servers import RunningAssistant
 
 pytestmark = pytest.mark.servers

@@ -98,7 +98,7 @@ def test_run_with_the_api_refuses_to_start_without_a_good_token(
 def test_minting_a_token_does_not_load_the_privacy_engine() -> None:
     # A bank's backend (and `finbot token`) imports the authentication alone: no Presidio, spaCy or Rasa.
     heavy = "('presidio_analyzer', 'spacy', 'rasa', 'bot.privacy.engine')"
-    script = f"import sys, bot.channels.auth, bot.client; print(sorted(m for m in {heavy} if m in sys.modules))"
+    script = f"import sys, bot.channels.auth, finbot_client; print(sorted(m for m in {heavy} if m in sys.modules))"
     shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert shown.stdout.strip() == "[]"

@@ -68,7 +68,7 @@ logger = logging.getLogger(__name__)
 KEY_PURPOSE = "idempotency/v1"
 DEFAULT_PREFIX = "finbot:idempotency:"
 DEFAULT_PENDING_SECONDS = 120.0  # longer than a message takes, short enough that a dead server's claim goes
-DEFAULT_WAIT_SECONDS = 5.0  # below a client's usual timeout (bot.client: 10 s)
+DEFAULT_WAIT_SECONDS = 5.0  # below a client's usual timeout (finbot_client: 10 s)
 POLL_SECONDS = (0.05, 0.5)  # first and longest pause between two looks at a pending key
 NONCE_BYTES = 12
 

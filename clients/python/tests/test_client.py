@@ -1,10 +1,12 @@
-"""bot.client against a scripted server on 127.0.0.1: retries, errors, tokens and the public surface, on the wire."""
+"""finbot_client against a scripted server on 127.0.0.1: retries, errors, tokens and the public surface, on the wire."""
 
 from __future__ import annotations
 
 import inspect
 import logging
 import re
+import subprocess
+import sys
 import time
 import uuid
 from datetime import datetime, timezone
@@ -14,9 +16,12 @@ from typing import Any, Dict, Iterator, List, Type
 import pytest
 import requests
 
-import bot.client
-import bot.client_models
-from bot.client import (
+import finbot_client
+import finbot_client.client
+import finbot_client.clock
+import finbot_client.models
+from fake_app import ERASED, REPLY, Answer, FakeAppServer, free_port
+from finbot_client.client import (
     ApiError,
     AuthenticationError,
     BadRequestError,
@@ -28,9 +33,7 @@ from bot.client import (
     ServerError,
     TransportError,
 )
-from bot.clock import FakeClock
-from tests.support.fake_app import ERASED, REPLY, Answer, FakeAppServer
-from tests.support.servers import free_port
+from finbot_client.testing import FakeClock
 
 TOKEN = "header.payload.signature"
 CARD_MESSAGE = "my card is 4111 1111 1111 1111"
@@ -281,7 +284,7 @@ def test_the_error_tree_in_the_docstring_is_the_class_tree() -> None:
     """Each class drawn under another in the module docstring's tree subclasses exactly that one."""
     drawn: Dict[str, str] = {}
     parents: List[str] = []
-    for line in (bot.client.__doc__ or "").splitlines():
+    for line in (finbot_client.client.__doc__ or "").splitlines():
         found = re.match(r"^\s{4}((?:[│ ] {3})*)(?:[├└]── )?([A-Z]\w+Error)\b", line)
         if not found:
             continue
@@ -290,33 +293,40 @@ def test_the_error_tree_in_the_docstring_is_the_class_tree() -> None:
         drawn[found.group(2)] = parents[depth - 1] if depth else "Exception"
     actual = {
         name: value.__bases__[0].__name__
-        for name, value in vars(bot.client).items()
-        if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == "bot.client"
+        for name, value in vars(finbot_client.client).items()
+        if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == "finbot_client.client"
     }
     assert drawn == actual
-    assert all(len(getattr(bot.client, name).__bases__) == 1 for name in actual)
+    assert all(len(getattr(finbot_client.client, name).__bases__) == 1 for name in actual)
 
 
 def test_all_names_exactly_the_public_surface() -> None:
-    exported = set(bot.client.__all__)
-    assert len(exported) == len(bot.client.__all__)
-    assert all(hasattr(bot.client, name) for name in exported)
+    exported = set(finbot_client.client.__all__)
+    assert len(exported) == len(finbot_client.client.__all__)
+    assert all(hasattr(finbot_client.client, name) for name in exported)
     public = {
         name
-        for name, value in vars(bot.client).items()
+        for name, value in vars(finbot_client.client).items()
         if not name.startswith("_")
         and (inspect.isclass(value) or inspect.isfunction(value))
-        and value.__module__ in {"bot.client", "bot.client_models"}
-        and not (inspect.isfunction(value) and value.__module__ == "bot.client_models")  # the parsers stay internal
+        and value.__module__ in {"finbot_client.client", "finbot_client.models"}
+        and not (inspect.isfunction(value) and value.__module__ == "finbot_client.models")  # the parsers stay internal
     }
     public |= {"TokenSource"}
     assert exported == public
     models = {
         name
-        for name, value in vars(bot.client_models).items()
-        if inspect.isclass(value) and value.__module__ == "bot.client_models" and not name.startswith("_")
+        for name, value in vars(finbot_client.models).items()
+        if inspect.isclass(value) and value.__module__ == "finbot_client.models" and not name.startswith("_")
     }
-    assert models and models <= exported  # every answer type is importable from bot.client
+    assert models and models <= exported  # every answer type is importable from finbot_client.client
+
+
+def test_the_package_exports_the_client_and_its_clock() -> None:
+    assert len(set(finbot_client.__all__)) == len(finbot_client.__all__)
+    assert set(finbot_client.__all__) == set(finbot_client.client.__all__) | set(finbot_client.clock.__all__)
+    assert all(getattr(finbot_client, name) is getattr(finbot_client.client, name)
+               for name in finbot_client.client.__all__)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -324,6 +334,15 @@ def test_all_names_exactly_the_public_surface() -> None:
     ("Sun, 06 Nov 1994 08:49:47 GMT", 10.0), ("Sun, 06 Nov 1994 08:49:27 GMT", 0.0),  # a date: from now, or past
 ])
 def test_a_retry_after_value_is_read_and_an_odd_one_ignored_not_raised(value: str, expected: object) -> None:
-    from bot.client import _retry_after
+    from finbot_client.client import _retry_after
 
     assert _retry_after(value, now=784_111_777.0) == expected  # now: Sun, 06 Nov 1994 08:49:37 GMT
+
+
+def test_the_client_stands_alone() -> None:
+    # It is installed without the server: importing it (and its test double) must not need finbot's `bot`.
+    script = ("import sys, finbot_client, finbot_client.testing;"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'bot'))")
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert shown.stdout.strip() == "[]"

@@ -56,7 +56,8 @@ from typing import Any, Callable, Dict, Mapping, Optional, Type, TypeVar, Union
 
 import requests
 
-from bot.client_models import (
+from finbot_client.clock import SYSTEM_CLOCK, Clock
+from finbot_client.models import (
     BotMessage,
     Button,
     Erasure,
@@ -69,7 +70,6 @@ from bot.client_models import (
     parse_privacy_report,
     parse_reply,
 )
-from bot.clock import SYSTEM_CLOCK, Clock
 
 __all__ = [
     "ApiError",
@@ -177,7 +177,7 @@ class FinbotClient:
     ) -> None:
         """Rejects a base URL that is not http(s), a token that is neither a string nor callable,
         and negative limits. A ``session`` passed in stays the caller's: ``close()`` leaves it open.
-        The waits between attempts, and a ``Retry-After`` date, are on ``clock`` (bot.clock)."""
+        The waits between attempts, and a ``Retry-After`` date, are on ``clock`` (finbot_client.clock)."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError("base_url must start with http:// or https://")
         if not (isinstance(token, str) or callable(token)):

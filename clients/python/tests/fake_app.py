@@ -1,6 +1,6 @@
 """A scripted stand-in for the app channel: a real HTTP server on 127.0.0.1 that answers from a script.
 
-Tests of ``bot.client`` queue the answers they want (status, JSON or raw body,
+Tests of ``finbot_client`` queue the answers they want (status, JSON or raw body,
 headers, a delay before answering) and read back every request it received,
 headers included, so retries, idempotency keys and tokens can be checked on
 the wire rather than inside the client.
@@ -9,6 +9,7 @@ the wire rather than inside the client.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +48,13 @@ REPORT: Dict[str, Any] = {
     ],
 }
 ERASED = {"conversation_id": "customer-42", "erased": True, "kept_elsewhere": []}
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (just now): a refused connection, for the transport tests."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""bot.client_models through the client: the app channel's answers as dataclasses, and clear errors when not."""
+"""finbot_client.models through the client: the app channel's answers as dataclasses, and clear errors when not."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
-from bot.client import (
+from fake_app import ERASED, REPLY, REPORT, Answer, FakeAppServer
+from finbot_client import (
     BotMessage,
     Button,
     Erasure,
@@ -19,8 +20,7 @@ from bot.client import (
     ResponseError,
     Reveal,
 )
-from bot.client_models import parse_time
-from tests.support.fake_app import ERASED, REPLY, REPORT, Answer, FakeAppServer
+from finbot_client.models import parse_time
 
 TOKEN = "header.payload.signature"
 FAST: Dict[str, Any] = {"backoff": 0.01, "timeout": 2.0}

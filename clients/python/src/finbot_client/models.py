@@ -1,9 +1,10 @@
 """What the app channel answers, as frozen dataclasses, and the strict parsers that build them.
 
-Used by ``bot.client`` (import them from there). The parsers check every
-field the contract promises and raise ``ValueError`` naming the first one that
-is missing or of the wrong type (``messages[0].buttons[1].title``); the client
-turns that into its ``ResponseError``. Fields the contract does not name are
+Used by ``finbot_client.client`` (import them from ``finbot_client``). The
+parsers check every field the contract promises and raise ``ValueError`` naming
+the first one that is missing or of the wrong type
+(``messages[0].buttons[1].title``); the client turns that into its
+``ResponseError``. Fields the contract does not name are
 tolerated (a newer server may add some) and, in a bot message, kept in ``extra``.
 """
 
