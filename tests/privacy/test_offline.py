@@ -34,3 +34,25 @@ def test_engine_builds_and_redacts_offline(tmp_path: Path) -> None:
     assert "<EMAIL_ADDRESS_1>" in first and "<CREDIT_CARD_1>" in first and "<PHONE_NUMBER_1>" in first, first
     assert second == "co.uk"
     assert not log.exists() or log.read_text() == "", log.read_text()
+
+
+# Stock Presidio built by the evaluation code, with no entry point having installed anything: its e-mail
+# recognizer calls tldextract, which would fetch the public suffix list.
+STOCK_SCRIPT = """
+from bot.privacy.evaluation import build_stock_analyzer
+analyzer = build_stock_analyzer()
+found = analyzer.analyze(text="write to jane.doe@example.co.uk", language="en")
+print(sorted({result.entity_type for result in found}))
+"""
+
+
+def test_stock_presidio_built_for_evaluation_stays_offline(tmp_path: Path) -> None:
+    log = tmp_path / "attempts.log"
+    env = dict(os.environ, PYTHONPATH=f"{NETGUARD_SITE}{os.pathsep}{ROOT}", FINBOT_NETGUARD_LOG=str(log),
+               HOME=str(tmp_path))
+    env.pop("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", None)
+    result = subprocess.run([sys.executable, "-c", STOCK_SCRIPT], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "EMAIL_ADDRESS" in result.stdout.strip().splitlines()[-1]
+    assert not log.exists() or log.read_text() == "", log.read_text()
