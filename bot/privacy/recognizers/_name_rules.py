@@ -192,10 +192,26 @@ def _prose_words(text: str) -> Iterator[Match[str]]:
         after = text[end : end + 2] or " "
         if before in "@./_#" or before.isdigit() or after[0] in "@_/" or after[0].isdigit():
             continue
+        if (before == "-" or after[0] == "-") and _in_coded_token(text, start, end):
+            continue  # "MKXq9w-Kelly": a part of a session id or a reference, not a double-barrelled name
         # "anna.b@x.org", "anthony+bank@x.com", "Kestrel!0965": parts of addresses and passwords.
         if (after[0] in ".!#$%&*=+" and after[1:2].isalnum()) or after[0] == "+":
             continue
         yield match
+
+
+_CODED_REACH = 40  # how far the run is read each side: bounded, so a long hostile run costs linear time
+
+
+def _in_coded_token(text: str, start: int, end: int) -> bool:
+    """Whether the word at [start, end) is part of a run without white space that holds a digit nearby."""
+    left = start
+    while left > max(0, start - _CODED_REACH) and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < min(len(text), end + _CODED_REACH) and not text[right].isspace():
+        right += 1
+    return any(ch.isdigit() for ch in text[left:right])
 
 
 def _starts_sentence(text: str, start: int) -> bool:

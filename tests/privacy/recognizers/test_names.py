@@ -75,6 +75,8 @@ FOUND: List[Tuple[str, str]] = [
 # Messages with no name in them: banks, products, places, months, tickers and words
 # that are also names, in ordinary questions about money.
 NOT_FOUND: List[str] = [
+    "session c7IVUq5-Kevin connected",  # a part of a session id, glued by a dash to letters and digits
+    "sid=bh13-Kowalski",
     "the name of the fund is Vanguard Total",
     "name of my account is Holiday Savings",
     "what is the name of the bank on the statement",
